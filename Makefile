@@ -1,0 +1,30 @@
+# edgeplane: `make run` starts the whole API locally; `make test` runs the suite.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test venv package bench clean lint
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q 'pip<26.3'
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m infra.local $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 tests
+
+package: $(STAMP)
+	$(PY) -m infra.package
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+clean:
+	rm -rf build .pytest_cache

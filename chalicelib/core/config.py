@@ -1,0 +1,130 @@
+"""One settings object, read from the environment in one place.
+
+Nothing else in edgeplane reads ``os.environ``: every module asks :func:`settings`.
+Tests and the local runner change the environment, then call :func:`reload`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+LOCAL_STAGES = {"local", "test"}
+_GENERATED_SECRET = secrets.token_urlsafe(48)
+
+
+def _int(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _bool(env, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "local"
+    region: str = "us-east-1"
+    endpoint_url: str | None = None
+    table_name: str = "edgeplane-main"
+    bucket: str = "edgeplane-files"
+    jobs_queue: str = "edgeplane-jobs"
+    steps_queue: str = "edgeplane-steps"
+    uploads_queue: str = "edgeplane-uploads"
+    workflow_arn: str = ""
+    jwt_secret: str = ""
+    jwt_issuer: str = "edgeplane"
+    token_ttl_seconds: int = 3600
+    refresh_window_seconds: int = 18000
+    admin_user: str = "admin"
+    admin_password: str | None = None
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_body_bytes: int = 6 * 1024 * 1024
+    archive_max_entries: int = 2000
+    archive_max_unpacked_bytes: int = 200 * 1024 * 1024
+    presign_ttl_seconds: int = 900
+    step_timeout_seconds: int = 300
+    poll_interval_seconds: int = 0
+    poll_max_rounds: int = 20
+    inventory_file: str = ""
+    otestack_auto_deploy_admin: bool = True
+    otestack_registry_domain: str = "registry.edgeplane.local"
+    surfaces: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage in LOCAL_STAGES
+
+    def state_machine_arn(self, name: str = "workflow") -> str:
+        if self.workflow_arn:
+            return self.workflow_arn
+        return f"arn:aws:states:{self.region}:123456789012:stateMachine:edgeplane-{name}"
+
+
+def _from_env(env) -> Settings:
+    stage = env.get("EDGEPLANE_STAGE", "local")
+    secret = env.get("EDGEPLANE_JWT_SECRET", "")
+    if not secret:
+        if stage not in LOCAL_STAGES:
+            raise RuntimeError("EDGEPLANE_JWT_SECRET must be set outside local/test stages")
+        secret = _GENERATED_SECRET
+    default_inventory = str(Path(__file__).resolve().parent.parent / "targets" / "inventory.json")
+    surfaces = tuple(s for s in env.get("EDGEPLANE_SURFACES", "").replace(" ", "").split(",") if s)
+    return Settings(
+        stage=stage,
+        region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "us-east-1",
+        endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        table_name=env.get("EDGEPLANE_TABLE", "edgeplane-main"),
+        bucket=env.get("EDGEPLANE_BUCKET", "edgeplane-files"),
+        jobs_queue=env.get("EDGEPLANE_JOBS_QUEUE", "edgeplane-jobs"),
+        steps_queue=env.get("EDGEPLANE_STEPS_QUEUE", "edgeplane-steps"),
+        uploads_queue=env.get("EDGEPLANE_UPLOADS_QUEUE", "edgeplane-uploads"),
+        workflow_arn=env.get("EDGEPLANE_WORKFLOW_ARN", ""),
+        jwt_secret=secret,
+        token_ttl_seconds=_int(env, "EDGEPLANE_TOKEN_TTL", 3600),
+        refresh_window_seconds=_int(env, "EDGEPLANE_REFRESH_WINDOW", 18000),
+        admin_user=env.get("EDGEPLANE_ADMIN_USER", "admin"),
+        admin_password=env.get("EDGEPLANE_ADMIN_PASSWORD") or None,
+        max_upload_bytes=_int(env, "EDGEPLANE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+        max_body_bytes=_int(env, "EDGEPLANE_MAX_BODY_BYTES", 6 * 1024 * 1024),
+        archive_max_entries=_int(env, "EDGEPLANE_ARCHIVE_MAX_ENTRIES", 2000),
+        archive_max_unpacked_bytes=_int(env, "EDGEPLANE_ARCHIVE_MAX_UNPACKED", 200 * 1024 * 1024),
+        step_timeout_seconds=_int(env, "EDGEPLANE_STEP_TIMEOUT", 300),
+        poll_interval_seconds=_int(env, "EDGEPLANE_POLL_INTERVAL", 0 if stage in LOCAL_STAGES else 30),
+        poll_max_rounds=_int(env, "EDGEPLANE_POLL_MAX_ROUNDS", 20 if stage in LOCAL_STAGES else 8640),
+        inventory_file=env.get("EDGEPLANE_INVENTORY", default_inventory),
+        otestack_auto_deploy_admin=_bool(env, "EDGEPLANE_OTESTACK_ADMIN_AUTO_DEPLOY", True),
+        otestack_registry_domain=env.get("EDGEPLANE_REGISTRY_DOMAIN", "registry.edgeplane.local"),
+        surfaces=surfaces,
+        log_level=env.get("EDGEPLANE_LOG_LEVEL", "INFO"),
+        extra=json.loads(env.get("EDGEPLANE_EXTRA", "{}") or "{}"),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return _from_env(os.environ)
+
+
+def reload() -> Settings:
+    settings.cache_clear()
+    return settings()
+
+
+def environ_set(**values: str) -> None:
+    """The one sanctioned writer of the environment (local runner, tests)."""
+    for k, v in values.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    reload()

@@ -1,0 +1,160 @@
+"""HTTP plumbing shared by every surface: one endpoint wrapper, one request context, one error path.
+
+A route is ``@bp.route(...)`` + ``@surface.endpoint(...)``; the handler receives a :class:`Ctx` and
+returns a dict (JSON 200), or a :class:`chalice.Response`. Domain errors raised anywhere below are
+rendered by the surface's envelope; a denial (401/403) is audited; anything unexpected is logged with
+its traceback and answered as the surface's 500, never as a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Callable, Type
+
+from chalice import Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib import audit
+from chalicelib.core import ids
+from chalicelib.core.config import settings
+from chalicelib.core.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
+from chalicelib.core.logging import count, logger, request_context
+
+# Content types a route accepts: clients of these platforms send JSON with all sorts of labels.
+ANY_BODY = ["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
+            "application/octet-stream", "application/json;charset=utf-8", "text/json"]
+
+
+def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
+    h = {"Content-Type": "application/json"}
+    if headers:
+        h.update(headers)
+    return Response(body=json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
+                    status_code=status, headers=h)
+
+
+def pydantic_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
+        msg = err.get("msg", "invalid value")
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts) or "invalid request"
+
+
+class Ctx:
+    """What a handler needs from the request, with validation that raises domain errors."""
+
+    def __init__(self, request, surface: str):
+        self.request = request
+        self.surface = surface
+        self.principal = None
+        self._json = None
+
+    # -------------------------------------------------------------- headers / query
+    def header(self, name: str) -> str | None:
+        return (self.request.headers or {}).get(name.lower()) or (self.request.headers or {}).get(name)
+
+    @property
+    def query(self) -> dict:
+        return dict(self.request.query_params or {})
+
+    @property
+    def path(self) -> str:
+        return self.request.context.get("path") or ""
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    # -------------------------------------------------------------- bodies
+    @property
+    def raw(self) -> bytes:
+        return self.request.raw_body or b""
+
+    def json(self, *, required: bool = True):
+        if self._json is not None:
+            return self._json
+        raw = self.raw
+        if not raw.strip():
+            if required:
+                raise Invalid("request body is required")
+            self._json = {}
+            return self._json
+        try:
+            self._json = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("request body is not valid JSON") from None
+        return self._json
+
+    def require_json_type(self) -> None:
+        if self.content_type != "application/json":
+            raise UnsupportedMedia("media type must be application/json")
+
+    def body(self, model: Type[BaseModel], *, required: bool = True):
+        data = self.json(required=required)
+        if not isinstance(data, dict):
+            raise Invalid("request body must be a JSON object")
+        return validate(model, data)
+
+    def params(self, model: Type[BaseModel]):
+        return validate(model, self.query)
+
+
+def validate(model: Type[BaseModel], data):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(pydantic_message(exc)) from None
+
+
+class Surface:
+    """One API family: its name, its error renderer and its authentication adapter."""
+
+    def __init__(self, name: str, render_error: Callable[[DomainError, Ctx], Response],
+                 authenticate: Callable[[Ctx], object] | None = None):
+        self.name = name
+        self.render_error = render_error
+        self.authenticate = authenticate
+
+    def endpoint(self, bp, *, auth: bool = True, action: str | None = None):
+        """Wrap a Chalice view: ``fn(ctx, **path_params)``."""
+
+        def decorate(fn):
+            act = action or fn.__name__
+
+            @functools.wraps(fn)
+            def view(**kwargs):
+                request = bp.current_request
+                request_id = (request.context or {}).get("requestId") or ids.new_id()
+                audit.set_request_id(request_id)
+                ctx = Ctx(request, self.name)
+                with request_context(request_id=request_id, surface=self.name, action=act):
+                    try:
+                        if len(request.raw_body or b"") > settings().max_body_bytes:
+                            raise TooLarge("request body too large")
+                        if auth and self.authenticate is not None:
+                            ctx.principal = self.authenticate(ctx)
+                        result = fn(ctx, **kwargs)
+                        count("requests")
+                        if isinstance(result, Response):
+                            return result
+                        return json_response(result)
+                    except DomainError as err:
+                        if err.status in (401, 403):
+                            audit.record(self.name, act, "denied", principal=ctx.principal,
+                                         resource=ctx.path, status=err.status, detail=err.message)
+                        logger.info("request refused", extra={"status": err.status, "reason": err.message})
+                        return self.render_error(err, ctx)
+                    except Exception:
+                        logger.exception("unhandled error")
+                        count("internal_errors")
+                        err = DomainError("internal error", status=500)
+                        err.kind = "internal"
+                        return self.render_error(err, ctx)
+
+            return view
+
+        return decorate

@@ -1,0 +1,73 @@
+"""JWT issue / verify / refresh / revoke (RFC 8725 practice).
+
+HS256 only (explicit allow-list), required ``exp``/``iat``/``jti``/``sub``, issuer and audience checked,
+``typ`` = access; revocation is a deny-list item per ``jti`` whose TTL is the token's expiry.
+Claims are not trusted beyond identification: the account is re-read on every verification.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import jwt
+
+from chalicelib.core import clock, ids
+from chalicelib.core.config import settings
+from chalicelib.core.errors import Conflict, Unauthenticated
+from chalicelib.store.base import create as store_create
+from chalicelib.store.base import get as store_get
+from chalicelib.store.models import Revoked
+
+ALGORITHM = "HS256"
+
+
+def issue(username: str, audience: str, *, ttl: int | None = None, first_issued: int | None = None) -> tuple[str, int]:
+    now = clock.now_s()
+    exp = now + (ttl or settings().token_ttl_seconds)
+    claims = {
+        "iss": settings().jwt_issuer,
+        "sub": username,
+        "aud": audience,
+        "iat": now,
+        "nbf": now - 5,
+        "exp": exp,
+        "jti": ids.new_id(),
+        "typ": "access",
+        "oat": first_issued or now,  # original issue time bounds the refresh window
+    }
+    return jwt.encode(claims, settings().jwt_secret, algorithm=ALGORITHM, headers={"typ": "JWT"}), exp
+
+
+def decode(token: str, audiences: list[str]) -> dict:
+    if not token:
+        raise Unauthenticated("missing token")
+    try:
+        claims = jwt.decode(
+            token,
+            settings().jwt_secret,
+            algorithms=[ALGORITHM],
+            audience=audiences,
+            issuer=settings().jwt_issuer,
+            options={"require": ["exp", "iat", "jti", "sub", "aud", "iss"]},
+            leeway=0,
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("token expired") from None
+    except jwt.PyJWTError:
+        raise Unauthenticated("invalid token") from None
+    if claims.get("typ") != "access":
+        raise Unauthenticated("invalid token")
+    # PyJWT checks exp against the real clock; honour the edgeplane clock too (tests move it).
+    if int(claims["exp"]) <= clock.now_s():
+        raise Unauthenticated("token expired")
+    if store_get(Revoked, f"REVOKED#{claims['jti']}", "R") is not None:
+        raise Unauthenticated("token revoked")
+    return claims
+
+
+def revoke(jti: str, exp: int) -> None:
+    item = Revoked(f"REVOKED#{jti}", "R")
+    item.expires_at = datetime.fromtimestamp(max(exp, clock.now_s() + 1), tz=timezone.utc)
+    try:
+        store_create(item)
+    except Conflict:
+        pass  # already revoked

@@ -1,0 +1,18 @@
+"""The API surfaces: name → (blueprint module, URL prefix)."""
+from __future__ import annotations
+
+import importlib
+
+SURFACES = {
+    "edgeplane": "chalicelib.surfaces.edgeplane.routes",
+    # "otestack": "chalicelib.surfaces.otestack.routes",
+}
+
+
+def registered(selected: tuple[str, ...] = ()):
+    """Yield (name, blueprint, url_prefix) for the selected surfaces (all when none is selected)."""
+    for name, module_name in SURFACES.items():
+        if selected and name not in selected:
+            continue
+        module = importlib.import_module(module_name)
+        yield name, module.bp, getattr(module, "URL_PREFIX", None)

@@ -1,0 +1,80 @@
+"""The AWS resources edgeplane needs besides its functions: one definition for local and for AWS.
+
+``provision()`` creates them on whatever endpoint the process points at (moto locally, in tests);
+``infra/package.py`` renders the same list into the CloudFormation merge template.
+"""
+from __future__ import annotations
+
+import json
+
+from chalicelib.core import aws
+from chalicelib.core.config import settings
+from chalicelib.jobs import asl
+from chalicelib.store import tables
+
+MAX_RECEIVE = 5
+
+
+def queues() -> list[dict]:
+    s = settings()
+    return [
+        {"name": s.jobs_queue, "visibility": 120},
+        {"name": s.steps_queue, "visibility": 6 * max(s.step_timeout_seconds // 6, 60)},
+        {"name": s.uploads_queue, "visibility": 300},
+    ]
+
+
+def state_machines() -> dict[str, str]:
+    return dict(asl.MACHINES)
+
+
+def provision(*, account: str = "123456789012") -> dict:
+    """Create table, bucket (+ S3→SQS upload notification), queues with DLQs and state machines."""
+    s = settings()
+    tables.create_all(wait=False)
+    sqs = aws.client("sqs")
+    urls = {}
+    for q in queues():
+        dlq = sqs.create_queue(QueueName=q["name"] + "-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        urls[q["name"]] = sqs.create_queue(QueueName=q["name"], Attributes={
+            "VisibilityTimeout": str(q["visibility"]),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE)}),
+        })["QueueUrl"]
+        urls[q["name"] + "-dlq"] = dlq
+    s3 = aws.client("s3")
+    try:
+        s3.create_bucket(Bucket=s.bucket)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    uploads_arn = sqs.get_queue_attributes(QueueUrl=urls[s.uploads_queue],
+                                           AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket=s.bucket, NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": uploads_arn, "Events": ["s3:ObjectCreated:*"]}]})
+    sfn = aws.client("stepfunctions")
+    role = f"arn:aws:iam::{account}:role/edgeplane-states"
+    arns = {}
+    existing = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines().get("stateMachines", [])}
+    for name in state_machines():
+        definition = asl.render(name, {
+            "StepsQueueUrl": urls[s.steps_queue],
+            "MainTable": s.table_name,
+            "StepTimeoutSeconds": s.step_timeout_seconds,
+        })
+        full = f"edgeplane-{name}"
+        if full in existing:
+            sfn.update_state_machine(stateMachineArn=existing[full], definition=definition)
+            arns[name] = existing[full]
+        else:
+            arns[name] = sfn.create_state_machine(name=full, definition=definition, roleArn=role)["stateMachineArn"]
+    return {"queues": urls, "state_machines": arns}
+
+
+def bootstrap(*, inventory: bool = True) -> tuple[str, str | None]:
+    """First-start data: the system administrator and the simulated inventory."""
+    from chalicelib.identity import accounts
+    from chalicelib import targets
+    acct, generated = accounts.ensure_admin()
+    if inventory:
+        targets.load_inventory()
+    return acct.username, generated
