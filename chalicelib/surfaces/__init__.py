@@ -5,7 +5,7 @@ import importlib
 
 SURFACES = {
     "edgeplane": "chalicelib.surfaces.edgeplane.routes",
-    # "otestack": "chalicelib.surfaces.otestack.routes",
+    "otestack": "chalicelib.surfaces.otestack.routes",
 }
 
 
