@@ -90,7 +90,7 @@ class Entity(Model):
 
 class Versioned(Entity):
     """Entities edited by concurrent writers carry a version (optimistic locking)."""
-    version = VersionAttribute(null=True)
+    lock_version = VersionAttribute(null=True, attr_name="lv")
 
 
 class Unique(Entity, discriminator="Unique"):

@@ -150,7 +150,8 @@ def _label_tx(add: bool, member: LabelMember, names: list[LabelName], target, la
             else:
                 tx.delete(member)
             for nm in names:
-                tx.update(nm, actions=[LabelName.label.set(label), LabelName.n.add(1 if add else -1)])
+                tx.update(nm, actions=[LabelName.kind.set(LabelName), LabelName.label.set(label),
+                                       LabelName.n.add(1 if add else -1)])
     except PynamoDBException as exc:
         if getattr(exc, "cause_response_code", "") == "TransactionCanceledException":
             raise Conflict("the target was changed concurrently, retry") from exc

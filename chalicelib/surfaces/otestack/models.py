@@ -106,3 +106,144 @@ class NodeList(Query):
     nodeName: str | None = None
     page: str | None = None
     pageSize: str | None = None
+
+
+# ---------------------------------------------------------------- applications
+from typing import Literal  # noqa: E402
+
+from pydantic import model_validator  # noqa: E402
+
+U32 = Field(ge=0, le=4294967295)
+APP_NAME = r"^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$"
+MAIN_VERSION = r"^\d{1,6}\.\d{1,6}$"
+
+
+class Port(Body):
+    port: int = Field(ge=1, le=65535)
+    hostPort: int = Field(default=0, ge=0, le=65535)
+
+
+class Volume(Body):
+    path: str = Field(min_length=1, max_length=1024, pattern=r"^/")
+    hostPath: str = Field(min_length=1, max_length=1024, pattern=r"^/")
+    readOnly: bool = False
+
+
+class EnvVar(Body):
+    name: str = Field(min_length=1, max_length=253, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+    value: str = Field(default="", max_length=32768)
+
+
+class NewApp(Body):
+    appName: str = Field(pattern=APP_NAME)
+    deployType: Literal["deployment", "daemonset"]
+    image: str = Field(min_length=1, max_length=512, pattern=r"^[^\s]+$")
+    version: str = Field(pattern=MAIN_VERSION)
+    repositoryId: str | None = Field(default=None, max_length=128)
+    port: list[Port] = Field(max_length=64)
+    command: str | None = Field(default=None, max_length=4096)
+    volume: list[Volume] = Field(default_factory=list, max_length=64)
+    env: list[EnvVar] = Field(default_factory=list, max_length=256)
+    replicas: int | None = Field(default=None, ge=0, le=10000)
+    minReplicas: int | None = Field(default=None, ge=0, le=10000)
+    maxReplicas: int | None = Field(default=None, ge=0, le=10000)
+    minCPU: int = U32
+    maxCPU: int = U32
+    GPU: int = Field(default=0, ge=0, le=64)
+    isHPA: bool
+    targetCPUUtilization: int = Field(ge=0, le=100)
+    targetMemUtilization: int = Field(ge=0, le=100)
+    minMemory: int = U32
+    maxMemory: int = U32
+    maxUnavailable: int = U32
+    maxSurge: int = U32
+    minReadySeconds: int = U32
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        counts = (self.replicas, self.minReplicas, self.maxReplicas)
+        if self.deployType == "daemonset" and any(c is not None for c in counts):
+            raise ValueError("replicas, minReplicas and maxReplicas apply to deployments only")
+        if self.deployType == "deployment":
+            replicas = 1 if self.replicas is None else self.replicas
+            low = 1 if self.minReplicas is None else self.minReplicas
+            high = max(5, replicas) if self.maxReplicas is None else self.maxReplicas
+            if not low <= replicas <= high:
+                raise ValueError("replicas must satisfy minReplicas <= replicas <= maxReplicas")
+            self.replicas, self.minReplicas, self.maxReplicas = replicas, low, high
+        if self.minCPU > self.maxCPU:
+            raise ValueError("minCPU must not exceed maxCPU")
+        if self.minMemory > self.maxMemory:
+            raise ValueError("minMemory must not exceed maxMemory")
+        if self.maxSurge == 0 and self.maxUnavailable == 0:
+            raise ValueError("maxSurge and maxUnavailable cannot both be 0")
+        return self
+
+
+class AppIds(Body):
+    appId: list[int] = Field(min_length=1, max_length=100)
+
+
+class AppList(Query):
+    page: str | None = None
+    pageSize: str | None = None
+    appName: str | None = None
+    appNameMode: str | None = None
+    version: str | None = None
+
+
+# ---------------------------------------------------------------- deployments
+DEPLOY_NAME = r"^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$"
+
+
+class NewDeploy(Body):
+    deployName: str = Field(pattern=DEPLOY_NAME)
+    appName: str = Field(pattern=APP_NAME)
+    version: str = Field(min_length=1, max_length=64)
+    cluster: str = Field(pattern=r"^(all|[A-Za-z0-9][A-Za-z0-9.-]{0,62})$")
+    nodeLabel: str = Field(pattern=r"^(all|[A-Za-z0-9][A-Za-z0-9.-]{0,62})$")
+    comment: str = Field(max_length=512)
+
+    @field_validator("deployName")
+    @classmethod
+    def _reserved(cls, v):
+        if v in ("id", "install"):
+            raise ValueError("deployName may not be 'id' or 'install'")
+        return v
+
+
+class Upgrade(Body):
+    version: str = Field(min_length=1, max_length=64)
+    comment: str = Field(default="", max_length=512)
+
+
+class Rollback(Body):
+    version: str = Field(min_length=1, max_length=64)
+    comment: str = Field(max_length=512)
+
+
+class DeployAudit(Body):
+    id: int = Field(ge=1)
+    status: int
+    comment: str = Field(max_length=512)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v):
+        if v not in (1, 2):
+            raise ValueError("status must be 1 (approved) or 2 (disapproved)")
+        return v
+
+
+class DeployList(Query):
+    page: str | None = None
+    pageSize: str | None = None
+    field: str | None = None
+    appName: str | None = None
+    appNameMode: str | None = None
+    editable: Literal["true", "false", "all"] | None = None
+    running: Literal["true", "all"] | None = None
+
+
+class AuditList(Paging):
+    businessName: str | None = None
