@@ -298,8 +298,15 @@ class DeployWorkflow(jobs.Workflow):
             raise LookupError("deployment or audit record vanished")
         return d, op
 
+    @staticmethod
+    def _stale(d: OteDeployment, op: OteDeployOp) -> bool:
+        """A job whose operation is no longer the deployment's latest must not touch it."""
+        return d.last_op is not None and int(d.last_op) != int(op.op_id)
+
     def apply(self, job) -> bool:
         d, op = self._load(job)
+        if self._stale(d, op):
+            raise LookupError("the deployment has a newer operation")
         d.status = PROCESSING
         _save(d)
         results: dict = {}
@@ -411,7 +418,7 @@ class DeployWorkflow(jobs.Workflow):
 
     def fail(self, job, error: str) -> None:
         d, op = self._load(job)
-        if d.status in (SUCCESS, PARTIAL, FAILED, DELETED):
+        if self._stale(d, op) or d.status in (SUCCESS, PARTIAL, FAILED, DELETED):
             return  # finalize already recorded the documented outcome
         known = not error.startswith("internal error")
         d.status = FAILED if known else INTERNAL
