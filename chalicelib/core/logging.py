@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging as _stdlib_logging
 import re
+import warnings
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -48,7 +49,9 @@ def count(name: str, value: float = 1, **dimensions) -> None:
 
 def flush() -> None:
     try:
-        metrics.flush_metrics(raise_on_empty_metrics=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "no application metrics to publish" is not news
+            metrics.flush_metrics(raise_on_empty_metrics=False)
     except Exception:
         logger.debug("metrics flush failed")
 

@@ -1,0 +1,168 @@
+"""End to end over real HTTP: `python -m infra.local` on free ports, driven with `requests`.
+
+Logs in, creates a business and a user, uploads a chart, creates an app, deploys it (with audit),
+polls until success, upgrades, rolls back and deletes it.
+"""
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_PASSWORD = "E2eAdminPassw0rd"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def stack():
+    port, moto_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EDGEPLANE_", "MOTO"))}
+    env.update(EDGEPLANE_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(moto_port),
+                             "--tick-seconds", "3600"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    lines = []
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                break
+            continue
+        lines.append(line)
+        if "edgeplane is running at" in line:
+            break
+    else:
+        proc.kill()
+        pytest.fail("local stack did not start:\n" + "".join(lines[-40:]))
+    if proc.poll() is not None:
+        pytest.fail("local stack exited:\n" + "".join(lines[-40:]))
+    # keep draining its output so the pipe never fills
+    import threading
+    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def chart() -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for path, data in {"camera/Chart.yaml": b"apiVersion: v2\nname: camera\nversion: 0.1.0\n",
+                           "camera/values.yaml": b"replicaCount: 1\n"}.items():
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def ok(resp, status=200):
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert body["code"] == 200 or status != 200, body
+    return body
+
+
+def wait_for(session, url, deploy_id, statuses, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        d = ok(session.get(f"{url}/v1/deploy/id/{deploy_id}"))["data"]
+        if d["status"] in statuses:
+            return d
+        time.sleep(0.2)
+    pytest.fail(f"deployment {deploy_id} did not reach {statuses}: {d}")
+
+
+def test_full_lifecycle_over_http(stack):
+    url = stack
+    assert requests.get(f"{url}/edgeplane/v1/health", timeout=10).json()["status"] == "ok"
+    admin = requests.Session()
+    token = ok(admin.post(f"{url}/v1/authorization", json={"user": "admin", "password": ADMIN_PASSWORD}))["token"]
+    admin.headers["Authorization"] = token
+
+    # a business administrator registers, is approved, applies for a business, which is approved
+    ok(requests.post(f"{url}/v1/user", json={"user": "ops", "password": "OpsPassw0rd", "phone": "13811112222",
+                                             "isAdmin": True, "realName": "Ops Lead"}))
+    users = ok(admin.get(f"{url}/v1/admin/user", params={"pageSize": 0}))["data"]
+    ops_id = next(u["id"] for u in users if u["user"] == "ops")
+    ok(admin.put(f"{url}/v1/admin/user/{ops_id}", json={"status": 1}))
+    ops = requests.Session()
+    ops.headers["Authorization"] = ok(ops.post(f"{url}/v1/authorization",
+                                               json={"user": "ops", "password": "OpsPassw0rd"}))["token"]
+    ok(ops.post(f"{url}/v1/business", json={"name": "city-video", "introduce": "cameras", "objective": "security",
+                                            "scale": "3 clusters"}))
+    biz = ok(admin.get(f"{url}/v1/business", params={"name": "city-video"}))["data"][0]
+    ok(admin.put(f"{url}/v1/business/id/{biz['id']}", json={"status": 1, "comment": "approved"}))
+    assert ok(ops.get(f"{url}/v1/authorization"))["data"]["role"] == 3
+
+    # the administrator creates a general user in the business
+    ok(ops.post(f"{url}/v1/admin/user", json={"user": "dev", "password": "DevPassw0rd", "phone": "13833334444",
+                                              "isAdmin": False, "realName": "Dev"}))
+    dev = requests.Session()
+    dev.headers["Authorization"] = ok(dev.post(f"{url}/v1/authorization",
+                                               json={"user": "dev", "password": "DevPassw0rd"}))["token"]
+    assert ok(dev.get(f"{url}/v1/authorization"))["data"]["role"] == 2
+
+    # a chart upload (multipart) and an image application with two versions
+    uploaded = ok(dev.post(f"{url}/v1/app/chart", data={"appName": "camera", "version": "0.1"},
+                           files={"chart": ("camera-0.1.0.tgz", chart(), "application/gzip")}))["data"]
+    assert uploaded["chart"]["name"] == "camera"
+    app = {"appName": "web", "deployType": "deployment", "image": "library/nginx:1.25", "version": "1.0",
+           "port": [{"port": 80, "hostPort": 0}], "replicas": 2, "minReplicas": 1, "maxReplicas": 3, "minCPU": 10,
+           "maxCPU": 100, "isHPA": False, "targetCPUUtilization": 80, "targetMemUtilization": 80, "minMemory": 64,
+           "maxMemory": 256, "maxUnavailable": 0, "maxSurge": 1, "minReadySeconds": 5}
+    v1 = ok(dev.post(f"{url}/v1/app", json=app))["data"]["version"]
+    v2 = ok(dev.post(f"{url}/v1/app", json=app))["data"]["version"]
+    assert ok(dev.get(f"{url}/v1/app"))["total"] == 3
+
+    # deploy: the general user's request waits for the administrator's audit
+    created = ok(dev.post(f"{url}/v1/deploy", json={"deployName": "web", "appName": "web", "version": v1,
+                                                    "cluster": "all", "nodeLabel": "all", "comment": "go live"}))
+    deploy_id = created["data"]["id"]
+    assert ok(dev.get(f"{url}/v1/deploy/id/{deploy_id}"))["data"]["status"] == 0
+    audit_id = ok(ops.get(f"{url}/v1/admin/deploy"))["data"][0]["id"]
+    ok(ops.put(f"{url}/v1/admin/deploy", json={"id": audit_id, "status": 1, "comment": "ok"}))
+    d = wait_for(dev, url, deploy_id, {5, 6, 7, 8})
+    assert d["status"] == 5 and d["running"] is True and d["version"] == v1
+
+    # upgrade and roll back (the administrator's operations run without audit)
+    ok(ops.post(f"{url}/v1/deploy/id/{deploy_id}", json={"version": v2, "comment": "upgrade"}))
+    d = wait_for(ops, url, deploy_id, {5, 6, 7, 8})
+    assert (d["status"], d["deployType"], d["version"]) == (5, 2, v2)
+    ok(ops.put(f"{url}/v1/deploy/id/{deploy_id}", json={"version": v1, "comment": "roll back"}))
+    d = wait_for(ops, url, deploy_id, {5, 6, 7, 8})
+    assert (d["status"], d["deployType"], d["version"]) == (5, 3, v1)
+
+    # delete
+    ok(ops.delete(f"{url}/v1/deploy/id/{deploy_id}"))
+    d = wait_for(ops, url, deploy_id, {9, 7, 8})
+    assert d["status"] == 9 and d["running"] is False
+
+    # the jobs and the audit trail are visible to the administrator through edgeplane's API
+    ep = requests.Session()
+    ep.headers["Authorization"] = "Bearer " + ep.post(f"{url}/edgeplane/v1/login", json={
+        "username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
+    job_list = ep.get(f"{url}/edgeplane/v1/jobs").json()["jobs"]
+    assert {j["kind"] for j in job_list} >= {"otestack.deploy", "otestack.namespace"}
+    assert all(j["status"] == "SUCCEEDED" for j in job_list)
+    events = ep.get(f"{url}/edgeplane/v1/audit", params={"limit": 200}).json()["events"]
+    assert {"create_deploy", "audit_deploy", "upgrade_deploy", "rollback_deploy", "delete_deploy"} <= \
+        {e["action"] for e in events}
