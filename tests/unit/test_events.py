@@ -1,0 +1,50 @@
+"""Event consumers: S3 upload notifications through SQS, the DLQ handler and the periodic reaper."""
+from __future__ import annotations
+
+import json
+
+from chalicelib import events, jobs
+from chalicelib.core import aws, clock
+from chalicelib.core.config import settings
+
+
+def test_an_uploaded_object_reaches_its_inspector_through_sqs(app, drain):
+    seen = []
+    events.on_upload(r"^uploads/test/")(lambda bucket, key, size: seen.append((bucket, key, size)))
+    aws.client("s3").put_object(Bucket=settings().bucket, Key="uploads/test/my file.bin", Body=b"12345")
+    aws.client("s3").put_object(Bucket=settings().bucket, Key="elsewhere/x.bin", Body=b"1")
+    assert drain(lambda: bool(seen), timeout=10)
+    drain()
+    assert seen == [(settings().bucket, "uploads/test/my file.bin", 5)]  # key decoded, other prefixes ignored
+
+
+def test_stuck_jobs_are_reaped(app):
+    from tests.unit.test_jobs_pipeline import Counting  # noqa: F401
+    job = jobs.start("test.counting", surface="test", tenant_id="t1", actor="a", params={})
+    # the jobs queue message is lost: nothing ever starts the execution
+    aws.client("sqs").purge_queue(QueueUrl=aws.queue_url(settings().jobs_queue))
+    assert jobs.reap_stuck() == 0  # too young
+    clock.advance(7 * 3600)
+    assert jobs.reap_stuck() == 1
+    reaped = jobs.get(job.job_id)
+    assert reaped.status == "FAILED" and "reaper" in reaped.error
+    assert jobs.reap_stuck() == 0  # the sparse index no longer holds it
+
+
+def test_the_schedule_runs_the_reaper(app):
+    from chalice.test import Client
+    with Client(app) as c:
+        result = c.lambda_.invoke("on_tick", c.events.generate_cw_event("aws.events", "Scheduled Event", {}, []))
+    assert result.payload["reaped"] == 0
+
+
+def test_undeliverable_step_messages_fail_their_task(app, drain, monkeypatch):
+    from chalicelib.jobs import worker
+    from tests.unit.test_jobs_pipeline import Counting  # noqa: F401
+    calls = []
+    monkeypatch.setattr(worker, "_settle", lambda call, **kw: calls.append(kw))
+    worker.fail_from_dlq({"step": "apply", "job_id": "x", "token": "tok"})
+    assert calls and calls[0]["taskToken"] == "tok" and calls[0]["error"] == "StepUndeliverable"
+    job = jobs.start("test.counting", surface="test", tenant_id="t1", actor="a", params={})
+    worker.fail_from_dlq(json.loads(json.dumps({"job_id": job.job_id})))
+    assert jobs.get(job.job_id).status == "FAILED"
