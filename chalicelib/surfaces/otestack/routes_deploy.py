@@ -1,6 +1,7 @@
 """Deployment Management (9) with the example aliases POST /v1/deploy/install and POST /v1/admin/deploy."""
 from __future__ import annotations
 
+from chalicelib.core.idempotency import once
 from chalicelib.surfaces.otestack import models as m
 from chalicelib.surfaces.otestack import service_deploy as svc
 from chalicelib.surfaces.otestack.blueprint import ANY_BODY, bp, endpoint
@@ -12,13 +13,15 @@ from chalicelib.surfaces.otestack.routes_users import _id
 @bp.route("/v1/deploy", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_deploy(ctx):
-    return ok(data=svc.create_deploy(ctx.principal, ctx.body(m.NewDeploy)))
+    body = ctx.body(m.NewDeploy)
+    return ok(data=once(ctx, "create_deploy", body, lambda: svc.create_deploy(ctx.principal, body)))
 
 
 @bp.route("/v1/deploy/install", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp, action="create_deploy")
 def create_deploy_alias(ctx):
-    return ok(data=svc.create_deploy(ctx.principal, ctx.body(m.NewDeploy)))
+    body = ctx.body(m.NewDeploy)
+    return ok(data=once(ctx, "create_deploy", body, lambda: svc.create_deploy(ctx.principal, body)))
 
 
 @bp.route("/v1/deploy", methods=["GET"])
@@ -39,14 +42,18 @@ def delete_by_name(ctx, deployName):
 @endpoint(bp)
 def upgrade(ctx, deployId):
     body = ctx.body(m.Upgrade)
-    return ok(data=svc.upgrade(ctx.principal, _id(deployId, "deployId"), body.version, body.comment))
+    deploy_id = _id(deployId, "deployId")
+    return ok(data=once(ctx, f"upgrade:{deploy_id}", body,
+                        lambda: svc.upgrade(ctx.principal, deploy_id, body.version, body.comment)))
 
 
 @bp.route("/v1/deploy/id/{deployId}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def rollback(ctx, deployId):
     body = ctx.body(m.Rollback)
-    return ok(data=svc.rollback(ctx.principal, _id(deployId, "deployId"), body.version, body.comment))
+    deploy_id = _id(deployId, "deployId")
+    return ok(data=once(ctx, f"rollback:{deploy_id}", body,
+                        lambda: svc.rollback(ctx.principal, deploy_id, body.version, body.comment)))
 
 
 @bp.route("/v1/deploy/id/{deployId}", methods=["GET"])

@@ -255,3 +255,28 @@ class TestFailures:
         app_id = member.get("/v1/app?version=1.1.1")[1]["apps"][0]["id"]
         assert member.delete("/v1/app", {"appId": [app_id]})[0] == 409
         assert member.get(f"/v1/app/{app_id}")[0] == 200
+
+
+class TestIdempotency:
+    def test_same_key_replays_the_first_answer(self, biz, drain):
+        admin, member, info = biz
+        h = {"idempotency-key": "4b7f0c9e-1111-2222-3333-444455556666"}
+        first = member.post("/v1/deploy", DEPLOY, headers=h)
+        second = member.post("/v1/deploy", DEPLOY, headers=h)
+        assert first[0] == second[0] == 200 and first[1] == second[1]
+        assert member.get("/v1/deploy")[1]["total"] == 1
+        assert admin.get("/v1/admin/deploy")[1]["total"] == 1
+        status, body = member.post("/v1/deploy", {**DEPLOY, "comment": "other"}, headers=h)
+        assert status == 422 and "Idempotency-Key" in body["message"]
+        # without the key a repeat is a real second request (and a duplicate name)
+        assert member.post("/v1/deploy", DEPLOY)[0] == 409
+
+    def test_keys_are_per_caller_and_failures_are_not_stored(self, biz, make_business):
+        admin, member, info = biz
+        _, other, _ = make_business()
+        h = {"idempotency-key": "k-1"}
+        assert other.post("/v1/deploy", DEPLOY, headers=h)[0] == 404  # other business has no app
+        assert member.post("/v1/deploy", DEPLOY, headers=h)[0] == 200
+        create_app(other)
+        create_app(other)
+        assert other.post("/v1/deploy", DEPLOY, headers=h)[0] == 200
