@@ -62,3 +62,13 @@ def scope_of(p: Principal) -> Scope:
         raise Forbidden("user has no business namespace yet")
     num = int(p.profile.get("businessId") or 0) or None
     return Scope(p.tenant_id, f"ns{num}" if num else p.tenant_id, num, False)
+
+
+
+def in_scope(index, sort_key, partition: str, number: int, scope: Scope):
+    """The item with integer id ``number`` in a ``<partition>/<padded id>`` index, if the scope may see it."""
+    from chalicelib.core import ids
+    for item in index.query(partition, sort_key == ids.pad(number), limit=1):
+        if scope.all_tenants or item.tenant == scope.tenant:
+            return item
+    return None

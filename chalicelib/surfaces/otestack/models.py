@@ -62,9 +62,10 @@ class NewBusiness(Body):
     scale: str = Field(min_length=1, max_length=512)
 
 
-class BusinessAudit(Body):
+class Verdict(Body):
+    """An audit decision: 1 approved, 2 disapproved, with a comment (business and deployment audits)."""
     status: int
-    comment: str = Field(min_length=0, max_length=512)
+    comment: str = Field(max_length=512)
 
     @field_validator("status")
     @classmethod
@@ -72,6 +73,10 @@ class BusinessAudit(Body):
         if v not in (1, 2):
             raise ValueError("status must be 1 (approved) or 2 (disapproved)")
         return v
+
+
+class BusinessAudit(Verdict):
+    pass
 
 
 class BusinessList(Paging):
@@ -222,17 +227,8 @@ class Rollback(Body):
     comment: str = Field(max_length=512)
 
 
-class DeployAudit(Body):
+class DeployAudit(Verdict):
     id: int = Field(ge=1)
-    status: int
-    comment: str = Field(max_length=512)
-
-    @field_validator("status")
-    @classmethod
-    def _status(cls, v):
-        if v not in (1, 2):
-            raise ValueError("status must be 1 (approved) or 2 (disapproved)")
-        return v
 
 
 class DeployList(Query):

@@ -103,11 +103,10 @@ def create_chart_app(p: Principal, app_name: str, version: str, filename: str, d
 
 
 def _visible(p: Principal, app_id: int) -> OteApp:
-    scope = auth.scope_of(p)
-    for a in OteApp.gsi1.query("OTEAPP", OteApp.gsi1sk == ids.pad(app_id), limit=1):
-        if a.tenant == scope.tenant or scope.all_tenants:
-            return a
-    raise NotFound(f"application {app_id} not found")
+    app = auth.in_scope(OteApp.gsi1, OteApp.gsi1sk, "OTEAPP", app_id, auth.scope_of(p))
+    if app is None:
+        raise NotFound(f"application {app_id} not found")
+    return app
 
 
 def get_app(p: Principal, app_id: int) -> dict:

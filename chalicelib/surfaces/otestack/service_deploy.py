@@ -63,11 +63,10 @@ def _save(d: OteDeployment) -> OteDeployment:
 
 # ---------------------------------------------------------------- lookups
 def _by_id(p: Principal, deploy_id: int) -> OteDeployment:
-    scope = auth.scope_of(p)
-    for d in OteDeployment.gsi1.query("OTEDEPLOY", OteDeployment.gsi1sk == ids.pad(deploy_id), limit=1):
-        if d.tenant == scope.tenant or scope.all_tenants:
-            return d
-    raise NotFound(f"deployment {deploy_id} not found")
+    d = auth.in_scope(OteDeployment.gsi1, OteDeployment.gsi1sk, "OTEDEPLOY", deploy_id, auth.scope_of(p))
+    if d is None:
+        raise NotFound(f"deployment {deploy_id} not found")
+    return d
 
 
 def _by_name(p: Principal, name: str) -> OteDeployment:
@@ -239,11 +238,7 @@ def _operate(p: Principal, d: OteDeployment, deploy_type: int, version: str, com
 
 def audit_deploy(p: Principal, op_id: int, status: int, comment: str) -> dict:
     auth.require_admin(p)
-    scope = auth.scope_of(p)
-    op = None
-    for o in OteDeployOp.gsi1.query("OTEOP", OteDeployOp.gsi1sk == ids.pad(op_id), limit=1):
-        if o.tenant == scope.tenant or scope.all_tenants:
-            op = o
+    op = auth.in_scope(OteDeployOp.gsi1, OteDeployOp.gsi1sk, "OTEOP", op_id, auth.scope_of(p))
     if op is None:
         raise NotFound(f"audit record {op_id} not found")
     if op.status != PENDING:
