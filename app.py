@@ -18,4 +18,4 @@ for name, blueprint, prefix in registered(settings().surfaces):
 
 if not settings().surfaces or "events" in settings().surfaces:
     from chalicelib import events
-    app.register_blueprint(events.bp)
+    app.register_blueprint(events.bp_with_workers())

@@ -1,7 +1,9 @@
 """Event consumers (thin): job queue, step tasks, their dead letters, S3 uploads, schedules.
 
-Registered as a blueprint by app.py. Surfaces plug upload inspectors in with :func:`on_upload` and
-periodic work with :func:`every_tick`; this module never imports a surface.
+Registered as a blueprint by app.py. Surfaces plug upload inspectors in with :func:`on_upload`, periodic
+work with :func:`every_tick` and job workflows with ``jobs.register``; the modules doing so are listed in
+``chalicelib.surfaces.WORKERS`` and loaded by :func:`bp_with_workers`, so an events-only function (the
+deployed workers) knows every job kind.
 """
 from __future__ import annotations
 
@@ -63,6 +65,13 @@ def dispatch_upload(notification: dict) -> int:
                 fn(bucket, key, size)
                 handled += 1
     return handled
+
+
+def bp_with_workers() -> Blueprint:
+    """The blueprint, with every surface's workflows, upload inspectors and periodic tasks registered."""
+    from chalicelib.surfaces import load_workers
+    load_workers()
+    return bp
 
 
 @bp.on_sqs_message(queue=settings().jobs_queue, batch_size=5)

@@ -9,6 +9,19 @@ SURFACES = {
 }
 
 
+# Modules that register job workflows, upload inspectors and periodic tasks. The event functions load
+# them whatever EDGEPLANE_SURFACES says: a worker must know every job kind any API can start.
+WORKERS = {
+    "otestack": ("chalicelib.surfaces.otestack.service_users", "chalicelib.surfaces.otestack.service_deploy"),
+}
+
+
+def load_workers() -> None:
+    for modules in WORKERS.values():
+        for module_name in modules:
+            importlib.import_module(module_name)
+
+
 def registered(selected: tuple[str, ...] = ()):
     """Yield (name, blueprint, url_prefix) for the selected surfaces (all when none is selected)."""
     for name, module_name in SURFACES.items():

@@ -48,3 +48,17 @@ def test_undeliverable_step_messages_fail_their_task(app, drain, monkeypatch):
     job = jobs.start("test.counting", surface="test", tenant_id="t1", actor="a", params={})
     worker.fail_from_dlq(json.loads(json.dumps({"job_id": job.job_id})))
     assert jobs.get(job.job_id).status == "FAILED"
+
+
+def test_the_events_only_app_knows_every_job_kind():
+    """The deployed workers import app.py with EDGEPLANE_SURFACES=events: no routes, all workflows."""
+    import subprocess
+    import sys
+    code = ("import app; from chalicelib import jobs; "
+            "print(len(app.app.routes), sorted(k for k in jobs._registry if not k.startswith('test.')))")
+    env = {"EDGEPLANE_SURFACES": "events", "EDGEPLANE_STAGE": "test", "PATH": "/usr/bin:/bin",
+           "AWS_DEFAULT_REGION": "us-east-1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]), timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "0 ['otestack.deploy', 'otestack.namespace']"
