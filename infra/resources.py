@@ -24,6 +24,11 @@ def queues() -> list[dict]:
     ]
 
 
+def consumed_dlqs() -> list[str]:
+    s = settings()
+    return [s.jobs_queue + "-dlq", s.steps_queue + "-dlq"]
+
+
 def state_machines() -> dict[str, str]:
     return dict(asl.MACHINES)
 
@@ -34,14 +39,22 @@ def provision(*, account: str = "123456789012") -> dict:
     tables.create_all(wait=False)
     sqs = aws.client("sqs")
     urls = {}
-    for q in queues():
-        dlq = sqs.create_queue(QueueName=q["name"] + "-dlq")["QueueUrl"]
+
+    def create(name: str, visibility: int) -> str:
+        dlq = sqs.create_queue(QueueName=name + "-dlq")["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        urls[q["name"]] = sqs.create_queue(QueueName=q["name"], Attributes={
-            "VisibilityTimeout": str(q["visibility"]),
+        urls[name + "-dlq"] = dlq
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={
+            "VisibilityTimeout": str(visibility),
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE)}),
-        })["QueueUrl"]
-        urls[q["name"] + "-dlq"] = dlq
+        })
+        return url
+
+    for q in queues():
+        urls[q["name"]] = create(q["name"], q["visibility"])
+    for name in consumed_dlqs():  # a DLQ that a handler consumes is a work queue: it gets a DLQ too (as in AWS)
+        urls[name] = create(name, 360)
     s3 = aws.client("s3")
     try:
         s3.create_bucket(Bucket=s.bucket)
