@@ -48,6 +48,10 @@ def count(name: str, value: float = 1, **dimensions) -> None:
 
 
 def flush() -> None:
+    """Publish the invocation's metrics as EMF (in Lambda); local and test stages just drop them."""
+    if settings().is_local:
+        metrics.clear_metrics()
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no application metrics to publish" is not news

@@ -18,7 +18,7 @@ from chalicelib import audit
 from chalicelib.core import ids
 from chalicelib.core.config import settings
 from chalicelib.core.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
-from chalicelib.core.logging import count, logger, request_context
+from chalicelib.core.logging import count, flush, logger, request_context
 
 # Content types a route accepts: clients of these platforms send JSON with all sorts of labels.
 ANY_BODY = ["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
@@ -154,6 +154,8 @@ class Surface:
                         err = DomainError("internal error", status=500)
                         err.kind = "internal"
                         return self.render_error(err, ctx)
+                    finally:
+                        flush()
 
             return view
 
