@@ -12,7 +12,7 @@ from chalicelib.core import clock, ids
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.identity import passwords
 from chalicelib.store import base as store
-from chalicelib.store.base import Counter
+from chalicelib.store.base import Counter, Unique
 from chalicelib.store.models import RegistryAccount, RegistryImage, RegistryProject, RegistryTag
 
 PROJECT_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
@@ -55,6 +55,8 @@ def _index_project(p: RegistryProject) -> RegistryProject:
 def create_project(scope: str, name: str, public: bool) -> RegistryProject:
     if not PROJECT_NAME.match(name) or len(name) > 255:
         raise Invalid("projectName must be lower-case letters, digits and . _ - (not at the ends)")
+    if store.get(Unique, f"UNIQUE#registry-project#{name}", "U") is not None:
+        raise Conflict("project name already exists")  # before taking an id (the transaction still decides races)
     now = clock.now_s()
     p = _index_project(RegistryProject(_pk(scope), f"PROJECT#{name}", scope=scope, project_id=ids.next_int("registry-project"),
                                        name=name, public=public, image_count=0, created_at=now, updated_at=now))
@@ -72,35 +74,48 @@ def get_project_by_id(scope: str, project_id: int) -> RegistryProject | None:
     return None
 
 
-def projects(scope: str, *, newest_first: bool = False):
-    return RegistryProject.gsi2.query(f"REG#{scope}#PROJECTS", scan_index_forward=not newest_first)
+def projects(scope: str, *, newest_first: bool = False, **query):
+    """Projects by id (a Query; ``query`` passes ``filter_condition``, ``page_size``... through)."""
+    return RegistryProject.gsi2.query(f"REG#{scope}#PROJECTS", scan_index_forward=not newest_first, **query)
 
 
-def project_total(scope: str) -> int:
-    return Counter.value(f"REG#{scope}#PROJECTS")
+def project_total(scope: str, filter_condition=None) -> int:
+    if filter_condition is None:
+        return Counter.value(f"REG#{scope}#PROJECTS")
+    return RegistryProject.gsi2.count(f"REG#{scope}#PROJECTS", filter_condition=filter_condition)
+
+
+def holds_images(scope: str, project: str) -> bool:
+    return next(iter(images(scope, project, limit=1)), None) is not None
 
 
 def delete_project(p: RegistryProject) -> None:
-    if next(iter(images(p.scope, p.name)), None) is not None:
+    if holds_images(p.scope, p.name):
         raise Conflict(f"project {p.name} still holds images; delete them first")
     store.delete(p, unique=[("registry-project", p.name)], counters=[f"REG#{p.scope}#PROJECTS"])
 
 
 # ---------------------------------------------------------------- images and tags
-def images(scope: str, project: str, *, newest_first: bool = True):
-    return RegistryImage.gsi2.query(f"REG#{scope}#IMAGES#{project}", scan_index_forward=not newest_first)
+def images(scope: str, project: str, *, newest_first: bool = True, **query):
+    return RegistryImage.gsi2.query(f"REG#{scope}#IMAGES#{project}", scan_index_forward=not newest_first, **query)
 
 
-def image_total(scope: str, project: str) -> int:
-    return Counter.value(f"REG#{scope}#IMAGES#{project}")
+def image_total(scope: str, project: str, filter_condition=None) -> int:
+    if filter_condition is None:
+        return Counter.value(f"REG#{scope}#IMAGES#{project}")
+    return RegistryImage.gsi2.count(f"REG#{scope}#IMAGES#{project}", filter_condition=filter_condition)
 
 
 def get_image(scope: str, full_name: str) -> RegistryImage | None:
     return store.get(RegistryImage, _pk(scope), f"IMAGE#{full_name}")
 
 
-def tags(scope: str, full_name: str):
-    return RegistryTag.query(f"REG#{scope}#TAGS#{full_name}")
+def tags(scope: str, full_name: str, **query):
+    return RegistryTag.query(f"REG#{scope}#TAGS#{full_name}", **query)
+
+
+def get_tag(scope: str, full_name: str, tag: str) -> RegistryTag | None:
+    return store.get(RegistryTag, f"REG#{scope}#TAGS#{full_name}", tag)
 
 
 def tag_total(scope: str, full_name: str) -> int:
