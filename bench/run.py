@@ -81,14 +81,21 @@ class Endpoint:
         return None if b is None else json.dumps(b)
 
 
+OTE_APP = {"deployType": "deployment", "image": "library/nginx:1.25", "version": "1.0",
+           "port": [{"port": 80, "hostPort": 0}], "replicas": 1, "minCPU": 10, "maxCPU": 100, "isHPA": False,
+           "targetCPUUtilization": 80, "targetMemUtilization": 80, "minMemory": 64, "maxMemory": 256,
+           "maxUnavailable": 0, "maxSurge": 1, "minReadySeconds": 5}
+
 ENDPOINTS = [
     Endpoint("edgeplane login", "POST", "/edgeplane/v1/login", EDGEPLANE.body, note="argon2id verify"),
     Endpoint("edgeplane list users", "GET", "/edgeplane/v1/users", auth=EDGEPLANE),
     Endpoint("edgeplane create user", "POST", "/edgeplane/v1/users",
              lambda i: {"username": f"bench-user-{i}", "password": "Bench-Passw0rd-1"},
              auth=EDGEPLANE, expect=201, note="argon2id hash"),
-    # ote-stack, one line each, e.g.:
-    # Endpoint("otestack login", "POST", "/v1/authorization", OTESTACK.body, note="argon2id verify"),
+    Endpoint("otestack login", "POST", "/v1/authorization", OTESTACK.body, note="argon2id verify"),
+    Endpoint("otestack create app", "POST", "/v1/app", lambda i: dict(OTE_APP, appName=f"bench-{i}"), auth=OTESTACK),
+    Endpoint("otestack list apps", "GET", "/v1/app?pageSize=10", auth=OTESTACK),
+    Endpoint("otestack list clusters", "GET", "/v1/cluster", auth=OTESTACK),
 ]
 
 
