@@ -280,3 +280,17 @@ class TestIdempotency:
         create_app(other)
         create_app(other)
         assert other.post("/v1/deploy", DEPLOY, headers=h)[0] == 200
+
+
+def test_a_helm_chart_application_deploys(make_business, drain):
+    from tests.api.otestack.helpers import chart_tgz, multipart_body
+    admin, member, info = make_business()
+    ct, raw = multipart_body({"appName": "camera", "version": "0.1"}, {"chart": ("camera.tgz", chart_tgz("camera"))})
+    r = admin.client.http.post("/v1/app/chart", headers={**admin.headers, "content-type": ct}, body=raw)
+    assert r.status_code == 200, r.body
+    body = {**DEPLOY, "deployName": "camera", "appName": "camera", "version": "0.1.1", "cluster": "north"}
+    deploy_id = admin.post("/v1/deploy", body)[1]["data"]["id"]
+    d = settle(drain, admin, deploy_id)
+    assert d["status"] == 5 and json.loads(d["errorMessage"]) == {"running": 1, "error": 0, "total": 1}
+    w = workloads(info, "camera")["edge-beijing"]
+    assert w.spec["kind"] == "helm" and w.spec["chart"].endswith(".tgz")
