@@ -34,7 +34,9 @@ def aws_env():
     """A fresh mocked AWS with edgeplane's resources and first-start data."""
     clock.reset()
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}):
+        from chalicelib import audit
         from infra import resources
+        audit.forget_days()
         resources.provision()
         resources.bootstrap()
         yield

@@ -10,7 +10,8 @@ Access patterns (pk / sk; indexes):
   Node        TARGETS/NODE#<cluster>#<node>
   Workload    WORKLOAD#<cluster>/<namespace>#<name>
   Job         JOB#<id>/J               gsi1 TENANT#<t>#JOBS/<id>     gsi2 JOBS/<id>   gsi3 JOBS#ACTIVE/<id> (sparse)
-  AuditEvent  AUDIT/<id>               gsi1 TENANT#<t>#AUDIT/<id>
+  AuditEvent  AUDIT#<yyyymmdd>/<id>     gsi1 TENANT#<t>#AUDIT/<id>
+  AuditDay    AUDITDAYS/<yyyymmdd>
 """
 from __future__ import annotations
 
@@ -138,6 +139,10 @@ class Job(Versioned, discriminator="Job"):
         self.gsi3pk = "JOBS#ACTIVE" if active else None  # sparse index of unfinished jobs (the reaper's)
         self.gsi3sk = self.job_id if active else None
         return self
+
+
+class AuditDay(Entity, discriminator="AuditDay"):
+    """``AUDITDAYS`` / ``<yyyymmdd>``: a day that has audit events."""
 
 
 class AuditEvent(Entity, discriminator="AuditEvent"):

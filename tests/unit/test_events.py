@@ -62,3 +62,21 @@ def test_the_events_only_app_knows_every_job_kind():
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]), timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "0 ['otestack.deploy', 'otestack.namespace']"
+
+
+def test_audit_pages_walk_back_across_days(aws_env):
+    from chalicelib import audit
+    for i in range(3):
+        audit.record("test", f"day0-{i}")
+    clock.advance(-86400 * 2)  # events two days earlier
+    for i in range(2):
+        audit.record("test", f"dayminus2-{i}")
+    clock.reset()
+    seen, token = [], None
+    while True:
+        page = audit.page(limit=2, token=token)
+        seen.extend(e.action for e in page.items if e.surface == "test")
+        token = page.next_token
+        if not token:
+            break
+    assert seen == ["day0-2", "day0-1", "day0-0", "dayminus2-1", "dayminus2-0"]
