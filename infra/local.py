@@ -59,6 +59,8 @@ def main(argv=None) -> int:
     from chalice.cli.factory import CLIFactory
     from chalice.local import ChaliceRequestHandler, create_local_server
     ChaliceRequestHandler.disable_nagle_algorithm = True
+    from infra import pathnorm
+    pathnorm.install()
     chalice_config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="local")
     app = chalice_config.chalice_app
 

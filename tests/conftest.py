@@ -24,6 +24,9 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from chalicelib.core import aws as core_aws  # noqa: E402
+from infra import pathnorm  # noqa: E402
+
+pathnorm.install()
 from chalicelib.core import clock, config  # noqa: E402
 
 ADMIN = ("admin", "Adm1nPassw0rd")

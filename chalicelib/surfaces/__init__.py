@@ -6,6 +6,7 @@ import importlib
 SURFACES = {
     "edgeplane": "chalicelib.surfaces.edgeplane.routes",
     "otestack": "chalicelib.surfaces.otestack.routes",
+    "edgegallery": "chalicelib.surfaces.edgegallery.routes",
 }
 
 
@@ -13,6 +14,7 @@ SURFACES = {
 # them whatever EDGEPLANE_SURFACES says: a worker must know every job kind any API can start.
 WORKERS = {
     "otestack": ("chalicelib.surfaces.otestack.service_users", "chalicelib.surfaces.otestack.service_deploy"),
+    "edgegallery": ("chalicelib.surfaces.edgegallery.workers",),
 }
 
 

@@ -1,0 +1,46 @@
+"""Shared EdgeGallery request pieces: ids, paging, request models, times."""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from pydantic import BaseModel, ConfigDict
+
+from chalicelib.core import clock
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.pagination import Window, offset_window
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def require_uuid(value: str, name: str = "id") -> str:
+    if not UUID_RE.match(value or ""):
+        raise BadRequest(f"{name} must be a lower-case UUID", code=20002)
+    return value
+
+
+def window(offset, limit, *, default_limit: int = 20, max_limit: int = 500) -> Window:
+    """``offset``/``limit`` (upstream: limit >= 1, offset >= 0)."""
+    w = offset_window(offset, limit, default_limit=default_limit, max_limit=max_limit)
+    if w.limit == 0:
+        raise BadRequest("limit must be >= 1", code=20002)
+    return w
+
+
+def datetime_str(ts: float | None = None) -> str:
+    """Application and image times as upstream renders them: ``yyyy-MM-dd HH:mm:ss`` (UTC)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(clock.now() if ts is None else ts))
+
+
+class Body(BaseModel):
+    """Request bodies: unknown keys ignored (upstream Jackson), types strict."""
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
