@@ -46,7 +46,7 @@ class Settings:
     admin_user: str = "admin"
     admin_password: str | None = None
     max_upload_bytes: int = 5 * 1024 * 1024
-    max_body_bytes: int = 6 * 1024 * 1024
+    max_body_bytes: int = 10 * 1024 * 1024
     archive_max_entries: int = 2000
     archive_max_unpacked_bytes: int = 200 * 1024 * 1024
     presign_ttl_seconds: int = 900
@@ -95,7 +95,7 @@ def _from_env(env) -> Settings:
         admin_user=env.get("EDGEPLANE_ADMIN_USER", "admin"),
         admin_password=env.get("EDGEPLANE_ADMIN_PASSWORD") or None,
         max_upload_bytes=_int(env, "EDGEPLANE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
-        max_body_bytes=_int(env, "EDGEPLANE_MAX_BODY_BYTES", 6 * 1024 * 1024),
+        max_body_bytes=_int(env, "EDGEPLANE_MAX_BODY_BYTES", 10 * 1024 * 1024),
         archive_max_entries=_int(env, "EDGEPLANE_ARCHIVE_MAX_ENTRIES", 2000),
         archive_max_unpacked_bytes=_int(env, "EDGEPLANE_ARCHIVE_MAX_UNPACKED", 200 * 1024 * 1024),
         step_timeout_seconds=_int(env, "EDGEPLANE_STEP_TIMEOUT", 300),

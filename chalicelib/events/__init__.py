@@ -102,7 +102,8 @@ def on_uploads(event):
 @bp.schedule(Rate(5, unit=Rate.MINUTES))
 def on_tick(event):
     """Periodic sweeps: the job reaper plus whatever surfaces registered."""
-    results = {"reaped": jobs.reap_stuck()}
+    from chalicelib.blobs import chunked
+    results = {"reaped": jobs.reap_stuck(), "abandoned_chunks": chunked.abandoned_cleanup()}
     for fn in _periodic:
         try:
             results[fn.__name__] = fn()
