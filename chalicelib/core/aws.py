@@ -9,7 +9,7 @@ from botocore.config import Config
 
 from chalicelib.core.config import settings
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # client() creates the session under the same lock
 _clients: dict = {}
 _session: list = []
 

@@ -175,3 +175,14 @@ def test_secrets_are_redacted_for_logs():
     from chalicelib.core.logging import redact
     out = redact({"user": "a", "password": "p", "nested": [{"token": "t", "ok": 1}], "Authorization": "x"})
     assert out == {"user": "a", "password": "***", "nested": [{"token": "***", "ok": 1}], "Authorization": "***"}
+
+
+def test_first_aws_client_of_a_process_does_not_deadlock():
+    """client() builds the shared session under its lock when nothing else did first."""
+    import subprocess
+    import sys
+    code = ("import os; os.environ['AWS_DEFAULT_REGION']='us-east-1'; "
+            "from chalicelib.core import aws; aws.client('s3'); print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+    assert out.stdout.strip() == "ok", out.stderr
