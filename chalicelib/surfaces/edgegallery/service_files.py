@@ -333,3 +333,11 @@ def sdk(p: Principal, file_id: str, lan: str | None) -> tuple[bytes, str]:
              f"{root}/src/client.{ext}": "\n".join(lines) + "\n",
              f"{root}/api/{f.file_name}": content(f)}
     return tgz(files), f"{root}.tgz"
+
+
+def _register_icon_check() -> None:
+    from chalicelib.surfaces.edgegallery import service_apps
+    service_apps.icon_checker(check_icon)
+
+
+_register_icon_check()

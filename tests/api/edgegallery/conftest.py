@@ -43,6 +43,21 @@ def guest(api):
     return developer(api, "DEVELOPER_GUEST")
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload_icon(caller) -> str:
+    """Upload a PNG icon (POST /upload-files?fileType=icon) as ``caller``; returns its file id."""
+    boundary = "egTestBoundary"
+    raw = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"icon.png\"\r\n"
+           f"Content-Type: image/png\r\n\r\n").encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
+    r = caller.client.http.post("/mec/developer/v2/upload-files?fileType=icon", body=raw,
+                                headers={**caller.headers, "content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 200, r.body
+    import json
+    return json.loads(r.body)["fileId"]
+
+
 @pytest.fixture
 def new_app(dev):
     """``new_app(caller=dev, **fields)`` creates an application through the API and returns its JSON."""
@@ -51,7 +66,7 @@ def new_app(dev):
     def _make(caller=None, **fields):
         caller = caller or dev
         body = {"name": f"app{next(_seq)}", "version": "1.0", "provider": "acme", "appClass": "CONTAINER",
-                "architecture": "X86", "description": "demo", "iconFileId": fields.pop("iconFileId", new_uuid()),
+                "architecture": "X86", "description": "demo", "iconFileId": fields.pop("iconFileId", None) or upload_icon(caller),
                 "type": "Video Application", "industry": "Smart Park", **fields}
         status, out = caller.post("/mec/developer/v2/applications", body)
         assert status == 200, out

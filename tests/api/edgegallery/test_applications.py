@@ -51,14 +51,18 @@ def test_page_envelope_and_name_filter(dev, new_app):
     assert dev.get(f"{APPS}?limit=x")[0] == 400
 
 
-def test_validation_and_uniqueness(dev, new_app):
-    base = {"name": "x1", "version": "1.0", "provider": "acme", "appClass": "VM", "iconFileId": new_uuid()}
+def test_validation_and_uniqueness(dev, other_dev, new_app):
+    from tests.api.edgegallery.conftest import upload_icon
+    base = {"name": "x1", "version": "1.0", "provider": "acme", "appClass": "VM", "iconFileId": upload_icon(dev)}
     for bad in ({"appClass": "LAMBDA"}, {"version": "1" * 11}, {"provider": " x"}, {"name": ""},
                 {"architecture": "MIPS"}, {"description": "d" * 129}):
         status, body = dev.post(APPS, {**base, **bad})
         assert status == 400 and body["retCode"] == 20002, bad
     status, body = dev.post(APPS, {k: v for k, v in base.items() if k != "iconFileId"})
     assert status == 404 and body["message"] == "icon file is null" and body["retCode"] == 20016
+    for icon in (new_uuid(), upload_icon(other_dev)):  # unknown, or another user's icon
+        status, body = dev.post(APPS, {**base, "iconFileId": icon})
+        assert status == 404 and body["retCode"] == 20016
     assert dev.post(APPS, base)[0] == 200
     status, body = dev.post(APPS, base)
     assert status == 409
