@@ -40,7 +40,9 @@ def chart_tgz(name: str = "demo", image: str = "nginx:1.21") -> bytes:
              f"{name}/values.yaml": b"replicas: 1\n",
              f"{name}/templates/deploy.yaml": (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n"
                                               f"spec:\n  template:\n    spec:\n      containers:\n"
-                                              f"      - name: c\n        image: {image}\n").encode()}
+                                              f"      - name: c\n        image: {image}\n").encode(),
+             f"{name}/templates/service.yaml": (f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n"
+                                               f"spec:\n  ports:\n  - port: 80\n").encode()}
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w") as tf:
         for path, data in files.items():
@@ -48,6 +50,9 @@ def chart_tgz(name: str = "demo", image: str = "nginx:1.21") -> bytes:
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
     return gzip.compress(raw.getvalue())
+
+
+FLAVOR = "3f1a0000-0000-4000-8000-000000000001"  # a default flavor (flavors.json)
 
 
 def _real(name: str) -> bool:
@@ -59,10 +64,9 @@ def _real(name: str) -> bool:
 
 @pytest.fixture
 def content(monkeypatch, dev):
-    """Give applications VMs / charts. The VM (12) and Helm chart (26) groups are not there yet: minimal
-    stand-in modules answer ``service_vms.vms`` / ``service_charts.chart_files|images_of`` for the generator
-    (a test skips once the real module exists, to be moved to its API). VM images use the real group 28 API
-    when present."""
+    """Give applications VMs / charts: through the VM (12) and Helm chart (26) APIs when those groups are
+    present, else through minimal stand-in modules answering ``service_vms.vms`` /
+    ``service_charts.chart_files|images_of`` for the generator. VM images use the group 28 API when present."""
     data = {"vms": {}, "charts": {}, "images": {}}
     stubs = {
         "service_vms": {"vms": lambda app: data["vms"].get(app.app_id, [])},
@@ -70,20 +74,18 @@ def content(monkeypatch, dev):
         "service_charts": {"chart_files": lambda app: data["charts"].get(app.app_id, []),
                            "images_of": lambda app: [i for _, _, i in data["charts"].get(f"img{app.app_id}", [])]},
     }
-    real_images = _real("service_vmimages")
+    real = {name: _real(name) for name in stubs}
     for name, attrs in stubs.items():
-        if name == "service_vmimages" and real_images:
+        if real[name]:
             continue
         full = f"{EG}.{name}"
-        if _real(name):
-            pytest.skip(f"{name} exists now: create VMs/charts through its API")
         mod = types.ModuleType(full)
         for k, v in attrs.items():
             setattr(mod, k, v)
         monkeypatch.setitem(sys.modules, full, mod)
 
     def image() -> int:
-        if not real_images:
+        if not real["service_vmimages"]:
             data["images"].setdefault(1, {"id": 1, "name": "ubuntu-18", "osType": "Ubuntu", "osVersion": "18.04",
                                           "osBitType": "64", "imageFormat": "qcow2", "systemDiskSize": 40,
                                           "fileMd5": "abc", "imageSize": 123})
@@ -96,18 +98,43 @@ def content(monkeypatch, dev):
                           {"name": name, "queryCtrl": {"offset": 0, "limit": 10}})[1]
         return next(i["id"] for i in listed["imageList"] if i["name"] == name)
 
+    apps_url = "/mec/developer/v2/applications"
+
     class Content:
         def vm(self, app_id, name="VM1", ports=(("port1", "MEC_APP_N6"), ("port2", "MEC_APP_MP1"))):
             image_id = data.setdefault("image_id", image())
-            data["vms"].setdefault(app_id, []).append(
-                {"id": new_uuid(), "name": name, "flavorId": None, "imageId": image_id, "targetImageId": None,
-                 "userData": "#!/bin/bash\necho hi\n", "status": "NOT_DEPLOY",
-                 "portList": [{"id": new_uuid(), "name": n, "description": "", "networkName": net}
-                              for n, net in ports]})
+            port_list = [{"name": n, "description": "", "networkName": net} for n, net in ports]
+            if not real["service_vms"]:
+                data["vms"].setdefault(app_id, []).append(
+                    {"id": new_uuid(), "name": name, "flavorId": None, "imageId": image_id, "targetImageId": None,
+                     "userData": "#!/bin/bash\necho hi\n", "status": "NOT_DEPLOY",
+                     "portList": [dict(p, id=new_uuid()) for p in port_list]})
+                return
+            have = {n["name"] for n in dev.get(f"{apps_url}/{app_id}/networks")[1]}
+            for _, net in ports:
+                if net not in have:
+                    status, out = dev.post(f"{apps_url}/{app_id}/networks", {"name": net, "description": net})
+                    assert status == 200, out
+                    have.add(net)
+            body = {"name": name, "flavorId": FLAVOR, "imageId": image_id, "userData": "#!/bin/bash\necho hi\n",
+                    "vmCertificate": {"certificateType": "PASSWORD",
+                                      "pwdCertificate": {"username": "root", "password": "Secret123"}},
+                    "portList": port_list}
+            status, out = dev.post(f"{apps_url}/{app_id}/vms", body)
+            assert status == 200, out
 
         def chart(self, app_id, filename="demo.tgz", tgz=None, image="nginx:1.21"):
-            data["charts"].setdefault(app_id, []).append((filename, tgz or chart_tgz(filename[:-4], image)))
-            data["charts"].setdefault(f"img{app_id}", []).append((filename, None, image))
+            blob = tgz or chart_tgz(filename[:-4], image)
+            if not real["service_charts"]:
+                data["charts"].setdefault(app_id, []).append((filename, blob))
+                data["charts"].setdefault(f"img{app_id}", []).append((filename, None, image))
+                return
+            boundary = "pkgTestBoundary"
+            raw = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+                   "Content-Type: application/gzip\r\n\r\n").encode() + blob + f"\r\n--{boundary}--\r\n".encode()
+            r = dev.client.http.post(f"{apps_url}/{app_id}/helmcharts", body=raw, headers={
+                **dev.headers, "content-type": f"multipart/form-data; boundary={boundary}"})
+            assert r.status_code == 200, r.body
     return Content()
 
 
@@ -230,6 +257,16 @@ def test_bad_chart_archive_is_refused(dev, new_app, content):
         info = tarfile.TarInfo("../escape.yaml")
         info.size = 1
         tf.addfile(info, io.BytesIO(b"x"))
+    if _real("service_charts"):  # the chart API refuses the archive at upload already
+        boundary = "b"
+        data = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evil.tgz\"\r\n\r\n"
+                ).encode() + raw.getvalue() + f"\r\n--{boundary}--\r\n".encode()
+        r = dev.client.http.post(f"{APPS}/{app['id']}/helmcharts", body=data, headers={
+            **dev.headers, "content-type": f"multipart/form-data; boundary={boundary}"})
+        assert r.status_code == 400
+        status, body = dev.post(f"{APPS}/{app['id']}/action/generate-package")
+        assert status == 400 and body["message"] == "does not upload any yaml"
+        return
     content.chart(app["id"], "evil.tgz", tgz=raw.getvalue())
     status, body = dev.post(f"{APPS}/{app['id']}/action/generate-package")
     assert status == 400 and body["retCode"] == 20030

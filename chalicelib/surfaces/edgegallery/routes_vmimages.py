@@ -1,0 +1,103 @@
+"""VmImage (group 28): 28.1–28.13."""
+from __future__ import annotations
+
+from chalice import Response
+
+from chalicelib.surfaces.edgegallery import envelope
+from chalicelib.surfaces.edgegallery import service_vmimages as images
+from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+
+BASE = f"{V2}/vmimages"
+
+
+def _empty() -> Response:
+    """Upstream's chunk endpoints answer 200 with an empty body (catalog §5.3)."""
+    return Response(body="", status_code=200)
+
+
+@bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
+@endpoint(bp)
+def create_vm_image(ctx):
+    images.create(ctx.principal, ctx.json())
+    return envelope.true()
+
+
+@bp.route(f"{BASE}/action/get-list", methods=["POST"], content_types=ANY_BODY)
+@endpoint(bp)
+def list_vm_images(ctx):
+    body = ctx.json(required=False)
+    return images.query(ctx.principal, body if body != {} else {})
+
+
+@bp.route(f"{BASE}/{{imageId}}", methods=["GET"])
+@endpoint(bp)
+def get_vm_image(ctx, imageId):
+    return images.view(images.visible(ctx.principal, imageId))
+
+
+@bp.route(f"{BASE}/{{imageId}}", methods=["PUT"], content_types=ANY_BODY)
+@endpoint(bp)
+def update_vm_image(ctx, imageId):
+    images.update(ctx.principal, imageId, ctx.json())
+    return envelope.true()
+
+
+@bp.route(f"{BASE}/{{imageId}}", methods=["DELETE"], content_types=ANY_BODY)
+@endpoint(bp)
+def delete_vm_image(ctx, imageId):
+    images.delete(ctx.principal, imageId)
+    return envelope.true()
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/upload", methods=["GET"])
+@endpoint(bp)
+def check_vm_image_chunks(ctx, imageId):
+    return envelope.bare(images.check_chunks(ctx.principal, imageId, ctx.query.get("identifier")))
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/upload", methods=["POST"], content_types=ANY_BODY)
+@endpoint(bp)
+def upload_vm_image_chunk(ctx, imageId):
+    images.upload_chunk(ctx.principal, imageId, ctx)
+    return _empty()
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/upload", methods=["DELETE"], content_types=ANY_BODY)
+@endpoint(bp)
+def cancel_vm_image_upload(ctx, imageId):
+    images.cancel_upload(ctx.principal, imageId, ctx.query.get("identifier"))
+    return _empty()
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/merge", methods=["GET"])
+@endpoint(bp)
+def merge_vm_image(ctx, imageId):
+    q = ctx.query
+    images.merge(ctx.principal, imageId, q.get("fileName"), q.get("identifier"))
+    return _empty()
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/download", methods=["GET"])
+@endpoint(bp)
+def download_vm_image(ctx, imageId):
+    return images.download(ctx.principal, imageId)
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/slim", methods=["POST"], content_types=ANY_BODY)
+@endpoint(bp)
+def slim_vm_image(ctx, imageId):
+    return images.slim(ctx.principal, imageId)
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/publish", methods=["PUT"], content_types=ANY_BODY)
+@endpoint(bp)
+def publish_vm_image(ctx, imageId):
+    images.publish(ctx.principal, imageId)
+    return envelope.true()
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/reset", methods=["PUT"], content_types=ANY_BODY)
+@endpoint(bp)
+def reset_vm_image(ctx, imageId):
+    images.reset(ctx.principal, imageId)
+    return envelope.true()
