@@ -25,6 +25,7 @@ package: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+	$(PY) -m bench.merge --sizes 256,1024
 
 clean:
 	rm -rf build .pytest_cache
