@@ -13,9 +13,10 @@ import re
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 
-from chalicelib import audit, blobs
+from chalicelib import audit, blobs, events
 from chalicelib.core import clock
-from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.errors import BadRequest, DomainError, NotFound
+from chalicelib.core.logging import logger
 from chalicelib.core.pagination import take
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
@@ -72,6 +73,7 @@ def appstore_publish(p: Principal, *, data: bytes, test_task_id: str, price, fre
                           store_package_id=store_pkg_id, meta=meta or {}, test_task_id=test_task_id or "",
                           price=price, free=free, blob_key=key, user_id=p.account_id, user_name=p.username,
                           published_at=clock.now())
+    item.gsi1pk, item.gsi1sk = "EG#APPSTORE#PUBLISHED", f"{int(item.published_at * 1000):015d}#{store_pkg_id}"
     store.create(item)
     return item
 
@@ -212,3 +214,37 @@ def release(p: Principal, package_id: str, body) -> None:
                      store_app_id=r.store_app_id, **dto)
     audit.record(SURFACE, "release_package", principal=p, resource=f"released-package/{package_id}",
                  detail=f"price={dto['price']} free={dto['free']}")
+
+
+# ---------------------------------------------------------------- scheduled synchronization (27.5 on a timer)
+@events.every_tick
+def sync_released_packages() -> int:
+    """Copy AppStore packages published since the last run (a Query on the publication index from a
+    stored watermark), as the system administrator; returns how many were copied."""
+    from chalicelib.core.config import settings
+    from chalicelib.identity import accounts
+    admin = accounts.get_account(settings().admin_user)
+    if admin is None:
+        return 0
+    p = accounts.principal_of(admin)
+    mark = store.get(EgSyncMark, "EG#APPSTORE#SYNC", "M")
+    cond = EgStorePackage.gsi1sk > mark.last if mark is not None else None
+    copied, last = 0, mark.last if mark is not None else None
+    for sp in EgStorePackage.gsi1.query("EG#APPSTORE#PUBLISHED", cond, limit=MAX_SYNC_ITEMS):
+        if store.get(EgReleased, f"EG#RELPKG#{sp.store_package_id}", "R") is None:
+            try:
+                _copy(p, sp)
+                copied += 1
+            except DomainError as exc:  # one broken package must not stop the others, nor the watermark
+                logger.warning("released package not synchronized", extra={"package": sp.store_package_id,
+                                                                           "reason": exc.message})
+        last = sp.gsi1sk
+    if last is not None:
+        mark = mark or EgSyncMark("EG#APPSTORE#SYNC", "M")
+        mark.last = last
+        store.save(mark)
+    return copied
+
+
+class EgSyncMark(Versioned, discriminator="EgSyncMark"):
+    last = UnicodeAttribute()

@@ -205,3 +205,29 @@ def test_released_package_without_icon_cannot_be_released(dev, eg_admin, new_app
     service_packages.save(pkg)
     status, body = eg_admin.post(f"{REL}/{rel['id']}/action/release", {"price": 0, "free": True})
     assert status == 400 and "icon" in body["message"]
+
+
+def test_released_packages_are_synchronized_on_the_schedule(app, eg_admin):
+    """27.5 also runs from the periodic handler: AppStore packages published since the last run are copied."""
+    import io
+    import zipfile as _zip
+    from chalice.test import Client
+    from chalicelib.identity import accounts
+    from chalicelib.surfaces.edgegallery import service_released
+    from chalicelib.surfaces.edgegallery.common import new_uuid as _uuid
+    buf = io.BytesIO()
+    with _zip.ZipFile(buf, "w") as zf:
+        zf.writestr("TOSCA-Metadata/TOSCA.meta", "TOSCA-Meta-File-Version: 1.0\n")
+        zf.writestr("synced.mf", "metadata:\n  app_product_name: synced\n")
+    p = accounts.principal_of(accounts.get_account("admin"))
+    service_released.appstore_publish(p, data=b"not a zip", test_task_id="", price=0, free=True,
+                                      meta={"name": "broken"}, store_app_id=_uuid())  # skipped, not blocking
+    sp = service_released.appstore_publish(p, data=buf.getvalue(), test_task_id="", price=0, free=True,
+                                           meta={"name": "synced", "version": "1.0", "provider": "acme"},
+                                           store_app_id=_uuid())
+    with Client(app) as c:
+        event = c.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+        assert c.lambda_.invoke("on_tick", event).payload["sync_released_packages"] == 1
+        assert c.lambda_.invoke("on_tick", event).payload["sync_released_packages"] == 0  # watermark moved on
+    listed = eg_admin.get("/mec/developer/v2/released-packages?limit=10&offset=0")[1]
+    assert sp.store_package_id in str(listed)
