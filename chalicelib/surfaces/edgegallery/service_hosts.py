@@ -341,3 +341,24 @@ def config_bytes(config_id: str) -> bytes:
     if cfg is None:
         raise NotFound(f"config file {config_id} not found", code=20016)
     return blobs.get(cfg.s3_key)
+
+
+def sandbox_for(app) -> tuple[str, str]:
+    """Where an application is instantiated for debugging: (simulated cluster, distributedMecHost).
+
+    The cluster named like the application's selected MEP host when it is ready, else the first ready
+    cluster (by name); 400 retCode 20009 when none is ready. Used by the VM and container launches."""
+    from chalicelib import targets
+    host_id = (app.fields or {}).get("mepHostId")
+    host_ip = None
+    if host_id:
+        h = load(host_id)
+        if h is not None:
+            host_ip = (h.fields or {}).get("mecHostIp")
+            c = targets.get_cluster((h.fields or {}).get("name") or "")
+            if c is not None and c.ready:
+                return c.name, host_ip or c.name
+    ready = sorted((c for c in targets.list_clusters() if c.ready), key=lambda c: c.name)
+    if not ready:
+        raise BadRequest("no sandbox (MEP host) is available", code=20009)
+    return ready[0].name, host_ip or ready[0].name

@@ -24,6 +24,7 @@ from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.base import Versioned
 from chalicelib.store.edgegallery import EgApplication, app_pk
+from chalicelib.surfaces.edgegallery import service_hosts
 from chalicelib.surfaces.edgegallery import operations
 from chalicelib.surfaces.edgegallery import service_apps as apps
 from chalicelib.surfaces.edgegallery import service_charts as charts
@@ -62,20 +63,7 @@ def _patch(app_id: str, **kw) -> EgContainerInst | None:
 
 
 def _choose_cluster(app: EgApplication) -> tuple[str, str]:
-    host_id = (app.fields or {}).get("mepHostId")
-    host_ip = None
-    if host_id:
-        from chalicelib.surfaces.edgegallery import service_hosts
-        h = service_hosts.load(host_id)
-        if h is not None:
-            host_ip = (h.fields or {}).get("mecHostIp")
-            c = targets.get_cluster((h.fields or {}).get("name") or "")
-            if c is not None and c.ready:
-                return c.name, host_ip or c.name
-    ready = sorted((c for c in targets.list_clusters() if c.ready), key=lambda c: c.name)
-    if not ready:
-        raise BadRequest("no sandbox (MEP host) is available", code=20009)
-    return ready[0].name, host_ip or ready[0].name
+    return service_hosts.sandbox_for(app)
 
 
 def _plan(app: EgApplication) -> tuple[list[dict], list[dict]]:

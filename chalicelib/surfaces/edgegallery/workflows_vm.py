@@ -22,6 +22,7 @@ from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.edgegallery import app_pk
+from chalicelib.surfaces.edgegallery import service_hosts
 from chalicelib.surfaces.edgegallery import envelope, operations
 from chalicelib.surfaces.edgegallery import service_apps as apps
 from chalicelib.surfaces.edgegallery import service_vmimages as images
@@ -73,20 +74,7 @@ def _deployed(p: Principal, app_id: str, vm_id: str, *, write: bool = False):
 
 def _choose_cluster(app) -> tuple[str, str]:
     """(cluster name, distributedMecHost)."""
-    host_id = (app.fields or {}).get("mepHostId")
-    host_ip = None
-    if host_id:
-        from chalicelib.surfaces.edgegallery import service_hosts
-        h = service_hosts.load(host_id)
-        if h is not None:
-            host_ip = (h.fields or {}).get("mecHostIp")
-            c = targets.get_cluster((h.fields or {}).get("name") or "")
-            if c is not None and c.ready:
-                return c.name, host_ip or c.name
-    ready = sorted((c for c in targets.list_clusters() if c.ready), key=lambda c: c.name)
-    if not ready:
-        raise BadRequest("no sandbox (MEP host) is available", code=20009)
-    return ready[0].name, host_ip or ready[0].name
+    return service_hosts.sandbox_for(app)
 
 
 def _ip(seed: str, index: int) -> str:
