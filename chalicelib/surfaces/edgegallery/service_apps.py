@@ -222,7 +222,6 @@ def detail_writer(fn):
 
 
 def update_detail(p: Principal, app_id: str, inner: dict) -> None:
-    app = writable(p, app_id)
     update(p, app_id, {k: v for k, v in inner.items() if k in FIELDS or k in ("name", "version", "provider")})
     app = load(app_id)
     for fn in _detail_writers:
