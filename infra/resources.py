@@ -88,6 +88,8 @@ def bootstrap(*, inventory: bool = True) -> tuple[str, str | None]:
     from chalicelib.identity import accounts
     from chalicelib import targets
     acct, generated = accounts.ensure_admin()
+    from chalicelib.surfaces.mobiledgex import identity as mx_identity
+    mx_identity.ensure_admin_user(acct.username)  # the MobiledgeX AdminManager
     if inventory:
         targets.load_inventory()
     return acct.username, generated

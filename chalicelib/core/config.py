@@ -57,6 +57,9 @@ class Settings:
     otestack_auto_deploy_admin: bool = True
     otestack_registry_domain: str = "registry.edgeplane.local"
     surfaces: tuple[str, ...] = ()
+    mx_regions: tuple = ("local",)
+    mx_skip_verify_email: bool = False
+    mx_stream_wait_seconds: int = 25
     log_level: str = "INFO"
     extra: dict = field(default_factory=dict)
 
@@ -105,6 +108,9 @@ def _from_env(env) -> Settings:
         otestack_auto_deploy_admin=_bool(env, "EDGEPLANE_OTESTACK_ADMIN_AUTO_DEPLOY", True),
         otestack_registry_domain=env.get("EDGEPLANE_REGISTRY_DOMAIN", "registry.edgeplane.local"),
         surfaces=surfaces,
+        mx_regions=tuple(r for r in env.get("EDGEPLANE_MX_REGIONS", "local").replace(" ", "").split(",") if r),
+        mx_skip_verify_email=_bool(env, "EDGEPLANE_MX_SKIP_VERIFY_EMAIL", stage in LOCAL_STAGES),
+        mx_stream_wait_seconds=_int(env, "EDGEPLANE_MX_STREAM_WAIT", 25),
         log_level=env.get("EDGEPLANE_LOG_LEVEL", "INFO"),
         extra=json.loads(env.get("EDGEPLANE_EXTRA", "{}") or "{}"),
     )

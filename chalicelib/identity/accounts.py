@@ -179,7 +179,7 @@ def logout(principal: Principal) -> None:
 API_KEY_PREFIX = "epk_"
 
 
-def _digest(secret: str) -> str:
+def digest_secret(secret: str) -> str:
     # API key secrets are 256-bit random values: a keyed SHA-256 is the right tool (argon2 is for passwords).
     return hmac.new(settings().jwt_secret.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
@@ -189,7 +189,7 @@ def create_api_key(username: str, name: str = "") -> tuple[ApiKey, str]:
     key_id = ids.new_id()
     secret = secrets.token_urlsafe(32)
     item = ApiKey(f"APIKEY#{key_id}", "K", key_id=key_id, username=username, name=name,
-                  secret_hash=_digest(secret), created_at=clock.now_s())
+                  secret_hash=digest_secret(secret), created_at=clock.now_s())
     item.gsi1pk, item.gsi1sk = f"ACCT#{username}#KEYS", key_id
     store.create(item)
     return item, f"{API_KEY_PREFIX}{key_id}.{secret}"
@@ -211,7 +211,7 @@ def authenticate_api_key(raw: str) -> Principal:
         raise Unauthenticated("invalid api key")
     key_id, secret = raw[len(API_KEY_PREFIX):].split(".", 1)
     item = store.get(ApiKey, f"APIKEY#{key_id}", "K") if key_id.isalnum() else None
-    if item is None or not hmac.compare_digest(item.secret_hash, _digest(secret)):
+    if item is None or not hmac.compare_digest(item.secret_hash, digest_secret(secret)):
         raise Unauthenticated("invalid api key")
     acct = get_account(item.username)
     if acct is None or acct.status != "active":

@@ -20,7 +20,9 @@ from chalicelib.store.models import Revoked
 ALGORITHM = "HS256"
 
 
-def issue(username: str, audience: str, *, ttl: int | None = None, first_issued: int | None = None) -> tuple[str, int]:
+def issue(username: str, audience: str, *, ttl: int | None = None, first_issued: int | None = None,
+          extra: dict | None = None) -> tuple[str, int]:
+    """A signed access token; ``extra`` adds surface claims (never overriding the registered ones)."""
     now = clock.now_s()
     exp = now + (ttl or settings().token_ttl_seconds)
     claims = {
@@ -34,6 +36,8 @@ def issue(username: str, audience: str, *, ttl: int | None = None, first_issued:
         "typ": "access",
         "oat": first_issued or now,  # original issue time bounds the refresh window
     }
+    for name, value in (extra or {}).items():
+        claims.setdefault(name, value)
     return jwt.encode(claims, settings().jwt_secret, algorithm=ALGORITHM, headers={"typ": "JWT"}), exp
 
 

@@ -8,6 +8,8 @@ for the job's kind. Surfaces register their workflows; this package never import
 from __future__ import annotations
 
 import json
+import time
+from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -71,6 +73,31 @@ def start(kind: str, *, surface: str, tenant_id: str | None, actor: str | None, 
         mark(job, "FAILED", stage="queue", error="could not enqueue the job")
         raise Unavailable("the job queue is unavailable, retry later") from exc
     count("jobs_started")
+    return job
+
+
+def _sleep() -> None:
+    time.sleep(0.25)
+
+
+_idle: Callable[[], None] = _sleep
+
+
+def set_idle(fn: Callable[[], None] | None) -> None:
+    """What a request waiting on a job does between two reads (tests and the local runner pump queues)."""
+    global _idle
+    _idle = fn or _sleep
+
+
+def wait(job_id: str, budget_seconds: float, until: Callable[[Job], bool] | None = None) -> Job | None:
+    """Re-read a job until it ends (or ``until(job)``) or the budget is spent; the last read is returned."""
+    deadline = time.monotonic() + max(0.0, budget_seconds)
+    job = get(job_id)
+    while job is not None and job.status not in TERMINAL and not (until and until(job)):
+        if time.monotonic() >= deadline:
+            break
+        _idle()
+        job = get(job_id)
     return job
 
 

@@ -210,3 +210,13 @@ class RegistryTag(Entity, discriminator="RegistryTag"):
     digest = UnicodeAttribute(null=True)
     created_at = NumberAttribute()
     updated_at = NumberAttribute()
+
+
+class Mail(Entity, discriminator="Mail"):
+    """An e-mail edgeplane would send (verification, password reset): ``OUTBOX/<id>``, expires after a week."""
+    mail_id = UnicodeAttribute()
+    surface = UnicodeAttribute()
+    to = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    body = UnicodeAttribute()
+    created_at = NumberAttribute()

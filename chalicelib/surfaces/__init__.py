@@ -7,6 +7,7 @@ SURFACES = {
     "edgeplane": "chalicelib.surfaces.edgeplane.routes",
     "otestack": "chalicelib.surfaces.otestack.routes",
     "edgegallery": "chalicelib.surfaces.edgegallery.routes",
+    "mobiledgex": "chalicelib.surfaces.mobiledgex.routes",
 }
 
 
@@ -15,6 +16,7 @@ SURFACES = {
 WORKERS = {
     "otestack": ("chalicelib.surfaces.otestack.service_users", "chalicelib.surfaces.otestack.service_deploy"),
     "edgegallery": ("chalicelib.surfaces.edgegallery.workers",),
+    "mobiledgex": ("chalicelib.surfaces.mobiledgex.workers",),
 }
 
 

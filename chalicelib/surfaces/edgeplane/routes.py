@@ -120,6 +120,12 @@ def list_audit(ctx):
     return service.list_audit(ctx.principal, _limit(ctx), ctx.query.get("next"), ctx.query.get("tenant"))
 
 
+@bp.route("/outbox", methods=["GET"])
+@endpoint(bp)
+def list_outbox(ctx):
+    return service.list_outbox(ctx.principal, _limit(ctx), ctx.query.get("next"), ctx.query.get("to"))
+
+
 @bp.route("/targets/clusters", methods=["GET"])
 @endpoint(bp)
 def list_clusters(ctx):

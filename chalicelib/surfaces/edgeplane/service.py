@@ -1,7 +1,7 @@
 """edgeplane's own API: login for surfaces without one, accounts, API keys, jobs, audit, targets."""
 from __future__ import annotations
 
-from chalicelib import audit, jobs, registry, targets
+from chalicelib import audit, jobs, outbox, registry, targets
 from chalicelib.core import clock
 from chalicelib.core.errors import Forbidden
 from chalicelib.identity import accounts
@@ -104,6 +104,13 @@ def list_audit(p: Principal, limit: int, token: str | None, tenant: str | None) 
     require_admin(p)
     page = audit.page(tenant_id=tenant, limit=limit, token=token)
     return {"events": [audit.as_dict(e) for e in page.items], "next": page.next_token}
+
+
+def list_outbox(p: Principal, limit: int, token: str | None, to: str | None) -> dict:
+    """The mails edgeplane would have sent (verification and reset links): administrators only."""
+    require_admin(p)
+    page = outbox.page(limit=limit, token=token, to=to)
+    return {"mails": [outbox.as_dict(m) for m in page.items], "next": page.next_token}
 
 
 def cluster_view(c: Cluster, nodes: list[Node] | None = None) -> dict:

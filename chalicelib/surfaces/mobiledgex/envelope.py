@@ -1,0 +1,67 @@
+"""MobiledgeX bodies: ``{"message": ...}`` for results and errors, NDJSON streams, empty-body successes.
+
+Errors keep upstream's statuses: 400 for every validation and business error (upstream's default,
+including "... not found" and "... already exists"), 401 authentication, 403 ``Forbidden``, 413/415
+transport, 511 a missing one-time password; the first letter of a message is capitalized (catalog §5.4).
+"""
+from __future__ import annotations
+
+import json
+
+from chalice import Response
+
+from chalicelib.core.errors import DomainError
+from chalicelib.core.web import Ctx
+
+_STATUS = {404: 400, 409: 400, 422: 400, 429: 400, 503: 500}
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_error(err: DomainError, ctx: Ctx):
+    status = _STATUS.get(err.status, err.status)
+    message = "Internal server error" if err.kind == "internal" else capitalize(err.message)
+    return Response(body=_dumps({"message": message}), status_code=status,
+                    headers={"Content-Type": "application/json"})
+
+
+def message(text: str) -> dict:
+    return {"message": capitalize(text)}
+
+
+def empty() -> Response:
+    """200 with no body (UpdateOrg, PasswordResetRequest, ResendVerify, an empty Show stream)."""
+    return Response(body="", status_code=200, headers={"Content-Type": "application/json"})
+
+
+def array(items: list) -> Response:
+    return Response(body=_dumps(items), status_code=200, headers={"Content-Type": "application/json"})
+
+
+def stream(lines: list[dict]) -> Response:
+    """Newline-delimited JSON: ``{"data": ...}`` lines, maybe a final ``{"result": ...}``; empty = no body."""
+    if not lines:
+        return empty()
+    return Response(body="".join(_dumps(line) + "\n" for line in lines), status_code=200,
+                    headers={"Content-Type": "application/json"})
+
+
+def objects(items: list[dict]) -> Response:
+    return stream([{"data": item} for item in items])
+
+
+def progress(messages: list[str], error: str | None = None) -> Response:
+    """A progress stream; a failure after output began is the final ``result`` line (HTTP stays 200)."""
+    lines: list[dict] = [{"data": {"message": m}} for m in messages]
+    if error is not None:
+        if not lines:
+            return Response(body=_dumps({"message": capitalize(error)}), status_code=400,
+                            headers={"Content-Type": "application/json"})
+        lines.append({"result": {"message": capitalize(error), "code": 400}})
+    return stream(lines)
