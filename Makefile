@@ -26,6 +26,7 @@ package: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run
 	$(PY) -m bench.merge --sizes 256,1024
+	$(PY) -m bench.package
 
 clean:
 	rm -rf build .pytest_cache

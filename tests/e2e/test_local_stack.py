@@ -6,61 +6,13 @@ polls until success, upgrades, rolls back and deletes it.
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
 import tarfile
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN_PASSWORD = "E2eAdminPassw0rd"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def stack():
-    port, moto_port = _free_port(), _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EDGEPLANE_", "MOTO"))}
-    env.update(EDGEPLANE_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(moto_port),
-                             "--tick-seconds", "3600"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    lines = []
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            if proc.poll() is not None:
-                break
-            continue
-        lines.append(line)
-        if "edgeplane is running at" in line:
-            break
-    else:
-        proc.kill()
-        pytest.fail("local stack did not start:\n" + "".join(lines[-40:]))
-    if proc.poll() is not None:
-        pytest.fail("local stack exited:\n" + "".join(lines[-40:]))
-    # keep draining its output so the pipe never fills
-    import threading
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+from tests.e2e.conftest import ADMIN_PASSWORD  # the session-wide ``stack`` fixture lives there too
 
 
 def chart() -> bytes:
@@ -168,12 +120,53 @@ def test_full_lifecycle_over_http(stack):
         {e["action"] for e in events}
 
 
+def wait_for_image(session, base, image_id, timeout=60):
+    """Merging is a job: the container image is usable once its record says UPLOAD_SUCCEED."""
+    deadline, seen = time.time() + timeout, None
+    while time.time() < deadline:
+        page = session.post(f"{base}/containerimages/action/get-all-images", json={"limit": 100, "offset": 0})
+        assert page.status_code == 200, page.text
+        seen = next((i for i in page.json()["results"] if i["imageId"] == image_id), None)
+        if seen and seen["imageStatus"] == "UPLOAD_SUCCEED":
+            return seen
+        assert not seen or seen["imageStatus"] != "UPLOAD_FAILED", seen
+        time.sleep(0.5)
+    pytest.fail(f"container image {image_id} not UPLOAD_SUCCEED after {timeout} s: {seen}")
+
+
+def check_csar(blob: bytes, charts=(), scripts=None) -> None:
+    """Open a downloaded .csar: TOSCA.meta's entry, manifest hashes of every other file, APPD, charts, scripts."""
+    import hashlib
+    import re
+    import zipfile
+    import yaml
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        files = {i.filename: zf.read(i) for i in zf.infolist()}
+    meta = files["TOSCA-Metadata/TOSCA.meta"].decode()
+    entry = re.search(r"^Entry-Definitions: (.+)$", meta, re.M).group(1)
+    base = entry[len("APPD/"):-len(".zip")]
+    triples = re.findall(r"Source: (.+)\nAlgorithm: SHA-256\nHash: ([0-9a-f]{64})", files[f"{base}.mf"].decode())
+    assert {p for p, _ in triples} == set(files) - {f"{base}.mf", "TOSCA-Metadata/TOSCA.meta"}
+    assert all(hashlib.sha256(files[p]).hexdigest() == h for p, h in triples)
+    with zipfile.ZipFile(io.BytesIO(files[entry])) as appd:
+        inner = {i.filename: appd.read(i) for i in appd.infolist()}
+    definition = re.search(r"Entry-Definitions: (.+)", inner["TOSCA_VNFD.meta"].decode()).group(1).strip()
+    doc = yaml.safe_load(inner[definition])
+    assert doc["tosca_definitions_version"] == "tosca_simple_profile_yaml_1_2"
+    assert "app_configuration" in doc["topology_template"]["node_templates"]
+    for chart_name in charts:
+        with tarfile.open(fileobj=io.BytesIO(files[f"Artifacts/Deployment/Charts/{chart_name}.tgz"])) as tf:
+            assert f"{chart_name}/Chart.yaml" in tf.getnames()
+    for name, data in (scripts or {}).items():
+        assert files[f"Artifacts/Deployment/Scripts/{name}"] == data
+
+
 def test_edgegallery_application_over_http(stack):
-    """Upload an icon, create an application, add a container image by chunked upload, upload a chart,
-    generate the package, instantiate it, poll the operation to success, read the package back."""
+    """Upload an icon, create an application, add a container image by chunked upload (polled until
+    registered), upload a chart and a script, generate the package, read it back and download it (302 to a
+    presigned S3 URL), instantiate it, poll the operation to success."""
     import json
     import uuid
-    import zipfile
     url, eg = stack, "/mec/developer/v2"
     s = requests.Session()
     login = s.post(f"{url}/edgeplane/v1/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()
@@ -206,6 +199,8 @@ def test_edgegallery_application_over_http(stack):
         assert r.status_code == 200, r.text
     merged = s.get(f"{url}{eg}/containerimages/{image_id}/action/merge", params={"fileName": "camera.tar", "guid": guid})
     assert merged.status_code == 200, merged.text
+    image_record = wait_for_image(s, f"{url}{eg}", image_id)
+    assert image_record["imageName"] == "camera" and image_record["imageVersion"] == "1.0", image_record
 
     # a chart deploying that image
     deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: camera\nspec:\n  template:\n    spec:\n"
@@ -222,6 +217,11 @@ def test_edgegallery_application_over_http(stack):
     chart_resp = s.post(f"{url}{eg}/applications/{app_id}/helmcharts",
                         files={"file": ("camera.tgz", cbuf.getvalue(), "application/gzip")})
     assert chart_resp.status_code == 200, chart_resp.text
+
+    # a script for the package's Artifacts/Deployment/Scripts/
+    script = b"#!/bin/sh\necho camera ready\n"
+    r = s.post(f"{url}{eg}/applications/{app_id}/scripts", files={"file": ("setup.sh", script, "application/x-sh")})
+    assert r.status_code == 200, r.text
 
     # generate the package and check its structure
     pkg = s.post(f"{url}{eg}/applications/{app_id}/action/generate-package")
@@ -241,6 +241,14 @@ def test_edgegallery_application_over_http(stack):
                   params={"filePath": "TOSCA-Metadata/TOSCA.meta"}, json={"filePath": "TOSCA-Metadata/TOSCA.meta"})
     assert meta.status_code == 200 and "Entry-Definitions" in meta.text, meta.text
 
+    # download it: a 302 to a presigned URL of the local S3, fetched with a plain GET (no token)
+    redirect = s.get(f"{url}{eg}/apppackages/{pkg_id}/action/download", allow_redirects=False)
+    assert redirect.status_code == 302, redirect.text
+    blob = requests.get(redirect.headers["Location"], timeout=30)
+    assert blob.status_code == 200, blob.text
+    assert blob.headers["Content-Disposition"] == 'attachment; filename="camera.csar"'
+    check_csar(blob.content, charts=("camera",), scripts={"setup.sh": script})
+
     # instantiate and poll the operation until it succeeds
     launch = s.post(f"{url}{eg}/applications/{app_id}/containers/action/launch")
     assert launch.status_code == 200, launch.text
@@ -253,4 +261,3 @@ def test_edgegallery_application_over_http(stack):
         time.sleep(0.2)
     assert op["status"] == "SUCCESS" and op["progress"] == 100, op
     assert [a["actionName"] for a in op["actionStatusList"]][:1] == ["Build Application Package"]
-    assert zipfile  # the package itself was validated through its structure endpoints above

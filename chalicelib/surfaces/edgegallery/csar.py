@@ -10,8 +10,9 @@ A package exists in two forms:
 
 ``<base>`` = ``<name>_<provider>_<version>_<architecture>``. Data comes from the other groups' modules, imported
 lazily (``service_vms.vms``, ``service_vmimages.get_image``, ``service_charts.chart_files``/``images_of``,
-``service_config.configuration``, ``service_flavors.get``, ``service_files.load/content``); a missing
-module just contributes nothing.
+``service_config.configuration``, ``service_flavors.get``, ``service_files.load/content``,
+``service_scripts.scripts/read``); a missing module just contributes nothing. Scripts uploaded for the application
+(10.1) go to ``Artifacts/Deployment/Scripts/<name>`` (catalog §8.6) and, like every file, into the manifest.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from chalicelib.core.errors import BadRequest
 ARCH = {"X86": "x86_64", "ARM64": "aarch64", "ARM32": "aarch32"}
 TOSCA_META = "TOSCA-Metadata/TOSCA.meta"
 CHARTS = "Artifacts/Deployment/Charts/"
+SCRIPTS = "Artifacts/Deployment/Scripts/"
 ZIP_DATE = (2021, 1, 1, 0, 0, 0)
 MAX_TREE_FILES = 2000
 MAX_TREE_BYTES = 200 * 1024 * 1024
@@ -88,6 +90,30 @@ def vms_of(app, body: dict | None = None) -> list[dict]:
 
 def charts_of(app) -> list[tuple[str, bytes]]:
     return list(_call("service_charts", "chart_files", app, default=None) or [])
+
+
+def scripts_of(app) -> list[tuple[str, bytes]]:
+    """The application's scripts as (unique safe file name, bytes), oldest first; a second script of the same
+    name becomes ``<stem>-2.sh`` so none is lost."""
+    m = _mod("service_scripts")
+    if m is None or not hasattr(m, "scripts") or not hasattr(m, "read"):
+        return []
+    out, taken, total = [], set(), 0
+    for s in m.scripts(app):
+        data = bytes(m.read(s))
+        total += len(data)
+        if total > MAX_TREE_BYTES:
+            raise BadRequest("the application's scripts are too large to package", code=20018)
+        name = safe_name(s.name)
+        stem, dot, ext = name.rpartition(".")
+        stem, ext = (stem, dot + ext) if dot else (name, "")
+        n = 1
+        while name in taken:
+            n += 1
+            name = f"{stem}-{n}{ext}"
+        taken.add(name)
+        out.append((name, data))
+    return out
 
 
 def container_images_of(app) -> list[str]:
@@ -200,6 +226,8 @@ def tree_for(app) -> dict[str, bytes]:
     if not is_vm:
         for filename, data in charts_of(app):
             tree.update(_chart_tree(filename, data))
+    for filename, data in scripts_of(app):
+        tree[SCRIPTS + filename] = data
     return tree
 
 

@@ -1,5 +1,7 @@
-"""App-operation (group 24), AppPackage (25) and ReleasedPackage (27)."""
+"""App-operation (group 24), AppPackage (25, plus the edgeplane download extension) and ReleasedPackage (27)."""
 from __future__ import annotations
+
+from chalice import Response
 
 from chalicelib.core.errors import BadRequest
 from chalicelib.surfaces.edgegallery import envelope
@@ -73,6 +75,13 @@ def select_mephost(ctx, applicationId):
 @endpoint(bp)
 def get_app_package(ctx, packageId):
     return packages.get(ctx.principal, packageId)
+
+
+@bp.route(f"{PKG}/action/download", methods=["GET"])
+@endpoint(bp)
+def download_app_package(ctx, packageId):
+    """edgeplane extension (no upstream endpoint downloads a generated package): 302 to a presigned S3 URL."""
+    return Response(body="", status_code=302, headers={"Location": packages.download_url(ctx.principal, packageId)})
 
 
 @bp.route(f"{PKG}/action/get-file-content", methods=["POST"], content_types=ANY_BODY)

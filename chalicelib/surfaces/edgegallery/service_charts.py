@@ -375,6 +375,12 @@ def upload(p: Principal, app_id: str, content_type: str | None, raw: bytes) -> d
         name, data = filename, part.data
     else:
         raise BadRequest("the file must be a Helm chart .tgz or a Kubernetes .yaml/.yml", code=20024)
+    return view(attach(p, app, name, data), with_content=True, data=data)
+
+
+def attach(p: Principal, app: EgApplication, name: str, data: bytes) -> EgHelmChart:
+    """Validate a chart ``.tgz`` and store it as a chart of the container application (26.6, and 18.7 for a
+    profile's deployment files)."""
     info = analyse(data)
     if any(c.name == name for c in charts(app)):
         raise Conflict(f"a helm chart named {name} already exists in this application", code=20004)
@@ -392,8 +398,9 @@ def upload(p: Principal, app_id: str, content_type: str | None, raw: bytes) -> d
         raise
     if app.status == "CREATED":
         apps.set_status(apps.load(app.app_id), "CONFIGURED")
-    audit.record(SURFACE, "upload_helm_chart", principal=p, resource=f"application/{app_id}/helmchart/{chart_id}")
-    return view(c, with_content=True, data=data)
+    audit.record(SURFACE, "upload_helm_chart", principal=p,
+                 resource=f"application/{app.app_id}/helmchart/{chart_id}")
+    return c
 
 
 def delete(p: Principal, app_id: str, chart_id: str) -> None:

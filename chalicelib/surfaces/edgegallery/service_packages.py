@@ -13,13 +13,14 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib import audit, blobs, jobs
 from chalicelib.core import clock
-from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.base import Entity, Versioned
 from chalicelib.store.edgegallery import EgApplication, app_pk
 from chalicelib.surfaces.edgegallery import auth, csar, operations
 from chalicelib.surfaces.edgegallery import service_apps as apps
+from chalicelib.surfaces.edgegallery import service_scripts as scripts
 from chalicelib.surfaces.edgegallery.common import new_uuid, require_uuid
 
 SURFACE = "edgegallery"
@@ -156,15 +157,16 @@ save = _save
 
 # ---------------------------------------------------------------- 24.4 generate
 def _require_content(app: EgApplication) -> int:
-    """≥ 1 VM (VM app) or ≥ 1 chart (container app); returns the input size (bytes of charts)."""
+    """≥ 1 VM (VM app) or ≥ 1 chart (container app); returns the input size (bytes of charts and scripts)."""
+    script_bytes = sum(int(s.size or 0) for s in scripts.scripts(app))
     if app.app_class == "VM":
         if not csar.vms_of(app):
             raise BadRequest("does not config vm info", code=20002)
-        return 0
+        return script_bytes
     charts = csar.charts_of(app)
     if not charts:
         raise BadRequest("does not upload any yaml", code=20002)
-    return sum(len(d) for _, d in charts)
+    return sum(len(d) for _, d in charts) + script_bytes
 
 
 def generate(p: Principal, app_id: str) -> dict:
@@ -331,6 +333,15 @@ def update_file(p: Principal, package_id: str, body) -> dict:
     audit.record(SURFACE, "update_package_file", principal=p, resource=f"package/{package_id}",
                  detail=out["filePath"])
     return out
+
+
+def download_url(p: Principal, package_id: str) -> str:
+    """A presigned S3 GET of the ``.csar`` (saved as ``<application name>.csar``): the package never passes
+    through the Lambda body. Readable by whoever may read the package (owner, administrators)."""
+    pkg, app = visible(p, package_id)
+    if pkg.status != "READY":
+        raise Conflict(f"the package is {pkg.status.lower()}, not ready for download")
+    return blobs.presign_get(csar_key(pkg), f"{csar.safe_name(app.name)}.csar")
 
 
 def zip_package(p: Principal, package_id: str) -> dict:

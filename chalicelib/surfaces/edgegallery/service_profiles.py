@@ -26,6 +26,9 @@ The zip holds ``profile.yaml`` at its root (or in its single top-level folder)::
         createType: INTEGRATED
         appClass: CONTAINER
         architecture: X86
+
+18.7 turns each app's deployment file into a Helm chart ``<app>.tgz`` of the new application and the config
+script into its script (group 10), so the package generated from it (24.4) holds both.
 """
 from __future__ import annotations
 
@@ -48,7 +51,9 @@ from chalicelib.store import base as store
 from chalicelib.store.base import Versioned
 from chalicelib.surfaces.edgegallery import auth
 from chalicelib.surfaces.edgegallery import service_apps as apps
+from chalicelib.surfaces.edgegallery import service_charts as helm
 from chalicelib.surfaces.edgegallery import service_files as files
+from chalicelib.surfaces.edgegallery import service_scripts as scripts
 from chalicelib.surfaces.edgegallery.common import new_uuid, require_uuid
 
 SURFACE = "edgegallery"
@@ -56,6 +61,8 @@ MiB = 1024 * 1024
 ZIP_LIMIT = 50 * MiB
 ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_UNPACKED = 1024, 100 * 1000 * 1000
 MEMBER_LIMIT = 10 * MiB
+DEPLOY_LIMIT = helm.MAX_INNER_TEXT  # a deployment file becomes a chart template, editable through 26.x
+MAX_PROFILE_APPS = 32
 DOWNLOAD_TYPES = ("profileFile", "deployFile", "configFile")
 APP_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -267,17 +274,67 @@ def download(profile_id: str, file_type: str | None, app_name: str | None) -> tu
         member = spec["deploymentFile"]
     else:
         member = pr.config_file
-    raw = archives.read_member(data, member, max_bytes=MEMBER_LIMIT)
+    return _member(data, member, MEMBER_LIMIT), member.rsplit("/", 1)[-1]
+
+
+def _member(data: bytes, member: str, limit: int) -> bytes:
+    try:
+        raw = archives.read_member(data, member, max_bytes=limit)
+    except DomainError:
+        raise BadRequest(f"{member} in the profile is larger than {limit} bytes", code=20018) from None
     if raw is None:
         raise NotFound(f"{member} not found in the profile", code=20016)
-    return raw, member.rsplit("/", 1)[-1]
+    return raw
+
+
+def _chart_stem(app_name: str, taken: set[str]) -> str:
+    """A chart name from the profile's app name (lowercase letters, digits, ``-``: ``<stem>.yaml`` and
+    ``<stem>.tgz`` then match group 26's ``^[a-z0-9][a-z0-9-.]+[a-z0-9]$``), unique within the application."""
+    stem = re.sub(r"[^a-z0-9]+", "-", app_name.lower())[:50].strip("-") or "app"
+    out, n = stem, 1
+    while out in taken:
+        n += 1
+        out = f"{stem}-{n}"
+    taken.add(out)
+    return out
+
+
+def deployment_charts(pr: EgProfile, data: bytes) -> list[tuple[str, bytes]]:
+    """Each app's deployment file as a validated Helm chart ``(<app>.tgz, bytes)`` holding ``Chart.yaml``,
+    ``values.yaml`` and ``templates/<app>.yaml`` (the file), in the profile's app order. Everything is checked
+    before the application exists, so a bad deployment file creates nothing."""
+    names = list(pr.app_list or []) or list(pr.apps or {})
+    if len(names) > MAX_PROFILE_APPS:
+        raise BadRequest(f"a profile creates at most {MAX_PROFILE_APPS} charts", code=20002)
+    out, taken = [], set()
+    for app_name in names:
+        member = ((pr.apps or {}).get(app_name) or {}).get("deploymentFile") or ""
+        raw = _member(data, member, DEPLOY_LIMIT)
+        try:
+            text = raw.decode("utf-8")
+            helm.parse_k8s(text, member)
+            name, tgz = helm.wrap_yaml(f"{_chart_stem(app_name, taken)}.yaml", text)
+            helm.analyse(tgz)
+        except UnicodeDecodeError:
+            raise BadRequest(f"{member} is not utf-8 text", code=20029) from None
+        except BadRequest as exc:
+            raise BadRequest(f"app {app_name}: {exc.message}", code=exc.code) from None
+        out.append((name, tgz))
+    return out
 
 
 def create_application(p: Principal, profile_id: str, icon_name: str | None, icon: bytes) -> dict:
-    """18.7: a CONTAINER application named after the profile, provider = the caller, with the uploaded icon."""
+    """18.7: a CONTAINER application named after the profile, provider = the caller, with the uploaded icon,
+    a Helm chart per app deployment file (CONFIGURED) and the profile's config script as its script."""
     auth.require_writer(p)
     pr = load(profile_id)
     first = (pr.apps or {}).get((pr.seq or pr.app_list or [""])[0], {})
+    try:
+        data = blobs.get(pr.blob_key)
+    except NotFound:
+        raise NotFound("profile file not found", code=20016) from None
+    charts = deployment_charts(pr, data)
+    config = (pr.config_file.rsplit("/", 1)[-1], _member(data, pr.config_file, scripts.MAX_SCRIPT))
     icon_file = files.upload(p, "icon", icon_name, icon)
     body = {"name": pr.name, "version": pr.app_version or "1.0", "provider": (p.username or "")[:30],
             "appClass": "CONTAINER", "architecture": first.get("architecture") or "X86",
@@ -288,8 +345,16 @@ def create_application(p: Principal, profile_id: str, icon_name: str | None, ico
     except DomainError:
         files.delete(p, icon_file.file_id)
         raise
+    try:
+        for name, tgz in charts:
+            helm.attach(p, app, name, tgz)
+        scripts.add(p, app, *config)
+    except Exception:
+        apps.delete(p, app.app_id)
+        files.delete(p, icon_file.file_id)
+        raise
     audit.record(SURFACE, "create_application_from_profile", principal=p, resource=f"profile/{profile_id}")
-    return apps.view(app)
+    return apps.view(apps.load(app.app_id))
 
 
 # ---------------------------------------------------------------- package specs and user data (groups 20, 21)

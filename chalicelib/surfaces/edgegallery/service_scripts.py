@@ -82,24 +82,29 @@ def upload(p: Principal, app_id: str, content_type: str | None, raw: bytes) -> d
     part = form.get("file")
     if part is None or part.filename is None:
         raise BadRequest("part 'file' is required", code=20002)
-    name = _check_name(part.filename)
-    if len(part.data) > MAX_SCRIPT:
+    return render(add(p, app, part.filename, part.data))
+
+
+def add(p: Principal, app: EgApplication, name: str | None, data: bytes) -> EgScript:
+    """Store ``data`` as a script of ``app`` (10.1, and 18.7 for a profile's config script)."""
+    name = _check_name(name)
+    if len(data) > MAX_SCRIPT:
         raise TooLarge("script file is larger than 10 MiB", code=20018)
-    if not part.data:
+    if not data:
         raise BadRequest("script file is empty", code=20032)
     if len(scripts(app)) >= MAX_SCRIPTS:
         raise BadRequest(f"an application holds at most {MAX_SCRIPTS} scripts", code=20004)
     script_id = new_uuid()
-    f = files.store_file(p, "script", name, part.data)
+    f = files.store_file(p, "script", name, data)
     s = EgScript(app_pk(app.app_id), f"SCRIPT#{script_id}", app_id=app.app_id, script_id=script_id, name=name,
-                 file_id=f.file_id, blob_key=f.blob_key, size=len(part.data), created_at=clock.now())
+                 file_id=f.file_id, blob_key=f.blob_key, size=len(data), created_at=clock.now())
     try:
         store.create(s, conflict="script already exists")
     except Exception:
         _drop_file(f.file_id)
         raise
     audit.record(SURFACE, "upload_script", principal=p, resource=f"application/{app.app_id}/scripts/{script_id}")
-    return render(s)
+    return s
 
 
 @apps.part("scriptList")

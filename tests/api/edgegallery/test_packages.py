@@ -356,3 +356,98 @@ def test_package_deleted_with_the_application(dev, new_app, content):
     assert dev.get(f"{PKGS}/{pkg['id']}")[0] == 404
     with pytest.raises(NotFound):
         blobs.get(key)
+
+
+# ---------------------------------------------------------------- scripts (10.1) in the package
+def upload_script(caller, app_id: str, name: str, data: bytes) -> dict:
+    boundary = "scriptBoundary"
+    raw = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+           "Content-Type: application/x-sh\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    r = caller.client.http.post(f"{APPS}/{app_id}/scripts", body=raw, headers={
+        **caller.headers, "content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 200, r.body
+    import json
+    return json.loads(r.body)
+
+
+@pytest.mark.parametrize("app_class", ["CONTAINER", "VM"])
+def test_scripts_go_to_artifacts_deployment_scripts(dev, new_app, content, app_class):
+    if app_class == "VM":
+        app = vm_app(dev, new_app, content)
+    else:
+        app = new_app(appClass="CONTAINER")
+        content.chart(app["id"], "demo.tgz")
+    upload_script(dev, app["id"], "init.sh", b"#!/bin/sh\necho one\n")
+    upload_script(dev, app["id"], "init.sh", b"#!/bin/sh\necho two\n")  # same name: kept as init-2.sh
+    upload_script(dev, app["id"], "start.SH", b"#!/bin/sh\necho start\n")
+    status, pkg = dev.post(f"{APPS}/{app['id']}/action/generate-package")
+    assert status == 200, pkg
+    vms = ("VM1", "VM2") if app_class == "VM" else ()
+    got = validate_csar(package_blob(pkg["id"]), vm_names=vms, charts=() if vms else ("demo",))  # hashes checked
+    scripts = {p: d for p, d in got["files"].items() if p.startswith("Artifacts/Deployment/Scripts/")}
+    assert scripts == {"Artifacts/Deployment/Scripts/init.sh": b"#!/bin/sh\necho one\n",
+                       "Artifacts/Deployment/Scripts/init-2.sh": b"#!/bin/sh\necho two\n",
+                       "Artifacts/Deployment/Scripts/start.SH": b"#!/bin/sh\necho start\n"}
+    # the editor shows them and a re-zip keeps them
+    status, body = dev.post(f"{PKGS}/{pkg['id']}/action/get-file-content",
+                            {"filePath": "Artifacts/Deployment/Scripts/init-2.sh"})
+    assert status == 200 and body["content"] == "#!/bin/sh\necho two\n"
+    assert dev.post(f"{PKGS}/{pkg['id']}/action/zip-package")[0] == 200
+    again = validate_csar(package_blob(pkg["id"]), vm_names=vms, charts=() if vms else ("demo",))
+    assert {p for p in again["files"] if p.startswith("Artifacts/Deployment/Scripts/")} == set(scripts)
+
+
+def test_scripts_count_towards_the_sync_limit(dev, new_app, content, monkeypatch, drain):
+    from chalicelib.surfaces.edgegallery import service_packages
+    app = new_app(appClass="CONTAINER")
+    content.chart(app["id"], "demo.tgz")
+    charts_only = sum(len(d) for _, d in service_packages.csar.charts_of(service_packages.apps.load(app["id"])))
+    monkeypatch.setattr(service_packages, "SYNC_LIMIT", charts_only)
+    upload_script(dev, app["id"], "init.sh", b"#!/bin/sh\necho one\n")
+    pkg = dev.post(f"{APPS}/{app['id']}/action/generate-package")[1]
+    assert service_packages.load(pkg["id"]).status == "GENERATING"
+    drain(lambda: service_packages.load(pkg["id"]).status == "READY", timeout=30)
+    assert "Artifacts/Deployment/Scripts/init.sh" in validate_csar(package_blob(pkg["id"]), charts=("demo",))["files"]
+
+
+# ---------------------------------------------------------------- download (edgeplane extension)
+def follow(location: str):
+    """GET a presigned URL (moto intercepts it in-process)."""
+    import requests
+    return requests.get(location, timeout=10)
+
+
+def test_download_redirects_to_a_presigned_url(dev, eg_admin, new_app, content):
+    app = new_app(appClass="CONTAINER", name="web-cam")
+    content.chart(app["id"], "demo.tgz")
+    pkg = dev.post(f"{APPS}/{app['id']}/action/generate-package")[1]
+    r = dev.client.http.get(f"{PKGS}/{pkg['id']}/action/download", headers={**dev.headers, "accept": "*/*"})
+    assert r.status_code == 302 and not r.body, r.body
+    location = r.headers["Location"]
+    assert f"/{pkg['id']}/{pkg['id']}.csar?" in location and "Signature=" in location
+    got = follow(location)
+    assert got.status_code == 200 and got.content == package_blob(pkg["id"])
+    assert got.headers["Content-Disposition"] == 'attachment; filename="web-cam.csar"'
+    validate_csar(got.content, charts=("demo",))
+    # an administrator may download it too
+    assert eg_admin.client.http.get(f"{PKGS}/{pkg['id']}/action/download", headers=eg_admin.headers).status_code == 302
+
+
+def test_download_checks_access_and_readiness(dev, other_dev, guest, new_app, content, monkeypatch, drain):
+    from chalicelib.surfaces.edgegallery import service_packages
+    monkeypatch.setattr(service_packages, "SYNC_LIMIT", 0)
+    app = new_app(appClass="CONTAINER")
+    content.chart(app["id"], "demo.tgz")
+    pkg = dev.post(f"{APPS}/{app['id']}/action/generate-package")[1]
+    url = f"{PKGS}/{pkg['id']}/action/download"
+    status, body = dev.get(url)
+    assert status == 409 and body["code"] == 409 and "generating" in body["message"], body
+    drain(lambda: service_packages.load(pkg["id"]).status == "READY", timeout=30)
+    assert dev.client.http.get(url, headers=dev.headers).status_code == 302
+    for caller in (other_dev, guest):
+        status, body = caller.get(url)
+        assert status == 404 and body["retCode"] == 20007
+    assert dev.get(f"{PKGS}/{new_uuid()}/action/download")[0] == 404
+    status, body = dev.get(f"{PKGS}/not-a-uuid/action/download")
+    assert status == 400 and set(body) >= {"timestamp", "code", "error", "message", "path", "retCode"}
+    assert dev.client.http.get(url).status_code == 401  # no token

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import tarfile
 import zipfile
 
 import pytest
@@ -12,7 +13,9 @@ from tests.api.edgegallery.test_files import PNG, send
 
 PROFILES = "/mec/developer/v2/profiles"
 APPS = "/mec/developer/v2/applications"
-DEPLOY = b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cam}\n"
+DEPLOY = (b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cam}\nspec:\n  template:\n    spec:\n"
+          b"      containers:\n      - {name: cam, image: 'cam:1.0'}\n---\n"
+          b"apiVersion: v1\nkind: Service\nmetadata: {name: cam}\nspec:\n  ports:\n  - {port: 80}\n")
 SCRIPT = b"#!/bin/sh\necho configure\n"
 
 
@@ -37,7 +40,7 @@ def profile_zip(doc: dict | None = None, extra: dict | None = None, drop: tuple 
     with zipfile.ZipFile(buf, "w") as zf:
         for name, data in files.items():
             if name not in drop:
-                zf.writestr(name, data)
+                zf.writestr(zipfile.ZipInfo(name, (2021, 1, 1, 0, 0, 0)), data)  # same bytes every time
     return buf.getvalue()
 
 
@@ -174,7 +177,8 @@ def test_create_application_from_profile(dev, other_dev, guest, profile):
     status, app = send(dev, "post", f"{PROFILES}/{pid}/create-application", {"iconFile": ("icon.png", PNG)})
     assert status == 200, app
     assert app["name"] == "smart-park" and app["provider"] == dev.account.username and app["appClass"] == "CONTAINER"
-    assert app["appCreateType"] == "INTEGRATED" and app["industry"] == "Smart Park" and app["status"] == "CREATED"
+    assert app["appCreateType"] == "INTEGRATED" and app["industry"] == "Smart Park"
+    assert app["status"] == "CONFIGURED"  # its charts came with it
     assert dev.get(f"{APPS}/{app['id']}")[1]["id"] == app["id"]
     icon = dev.get(f"/mec/developer/v2/upload-files/{app['iconFileId']}")[1]
     assert icon["fileName"] == "icon.png" and icon["fileType"] == "icon"
@@ -213,3 +217,82 @@ def test_pkg_specs_and_user_data(dev, guest):
     assert dev.get("/mec/developer/v2/user-datas?pkgSpecId=PKG_SPEC_SUPPORT_FIXED_FLAVOR")[0] == 400
     assert dev.get("/mec/developer/v2/user-datas?osType=plan9&pkgSpecId=PKG_SPEC_SUPPORT_FIXED_FLAVOR")[0] == 400
     assert dev.get("/mec/developer/v2/user-datas?osType=ubuntu&pkgSpecId=NOPE")[0] == 404
+
+
+# ---------------------------------------------------------------- 18.7: charts and config script
+def chart_members(caller, app_id: str, chart_id: str) -> dict[str, bytes]:
+    r = caller.client.http.post(f"{APPS}/{app_id}/helmcharts/{chart_id}/action/download",
+                                headers={**caller.headers, "accept": "*/*"})
+    assert r.status_code == 200, r.body
+    with tarfile.open(fileobj=io.BytesIO(r.body), mode="r:gz") as tf:
+        return {m.name: tf.extractfile(m).read() for m in tf if m.isfile()}
+
+
+def test_application_from_profile_gets_charts_script_and_package(dev, profile):
+    status, app = send(dev, "post", f"{PROFILES}/{profile['id']}/create-application", {"iconFile": ("icon.png", PNG)})
+    assert status == 200, app
+    charts = {c["name"]: c for c in dev.get(f"{APPS}/{app['id']}/helmcharts")[1]}
+    assert set(charts) == {"cam.tgz", "ai.tgz"}
+    files = chart_members(dev, app["id"], charts["ai.tgz"]["id"])
+    assert set(files) == {"ai/Chart.yaml", "ai/values.yaml", "ai/templates/ai.yaml"}
+    assert files["ai/templates/ai.yaml"] == DEPLOY.replace(b"cam", b"ai")
+    assert yaml.safe_load(files["ai/Chart.yaml"])["name"] == "ai"
+    assert [s["name"] for s in app["scriptList"]] == ["setup.sh"]
+    script = dev.get(f"/mec/developer/v2/upload-files/{app['scriptList'][0]['scriptFileId']}")[1]
+    assert script["fileType"] == "script"
+    # the package generated from it holds both charts and the script, hashed in the manifest
+    from tests.api.edgegallery.test_packages import package_blob, validate_csar
+    status, pkg = dev.post(f"{APPS}/{app['id']}/action/generate-package")
+    assert status == 200, pkg
+    got = validate_csar(package_blob(pkg["id"]), charts=("cam", "ai"))
+    assert got["files"]["Artifacts/Deployment/Scripts/setup.sh"] == SCRIPT
+    images = {i["swImage"] for i in yaml.safe_load(got["files"]["Image/SwImageDesc.json"])}
+    assert images == {"cam:1.0", "ai:1.0"}
+
+
+def test_chart_names_are_made_safe_and_unique(eg_admin, dev):
+    doc = profile_yaml("names", app={"My_App": {"deploymentFile": "cam/deploy.yaml"},
+                                     "my-app": {"deploymentFile": "ai/deploy.yaml"},
+                                     "x": {"deploymentFile": "cam/deploy.yaml"}})
+    doc["profile"].update(appList="My_App,my-app,x", seq=None)
+    status, pr = send(eg_admin, "post", PROFILES, {"file": ("n.zip", profile_zip(doc))})
+    assert status == 200, pr
+    status, app = send(dev, "post", f"{PROFILES}/{pr['id']}/create-application", {"iconFile": ("icon.png", PNG)})
+    assert status == 200, app
+    names = sorted(c["name"] for c in dev.get(f"{APPS}/{app['id']}/helmcharts")[1])
+    assert names == ["my-app-2.tgz", "my-app.tgz", "x.tgz"]
+
+
+def _nothing_created(caller) -> bool:
+    from chalicelib.surfaces.edgegallery.service_files import EgUploadFile
+    uploads = list(EgUploadFile.gsi1.query(f"EG#USER#{caller.account.account_id}#FILES"))
+    return caller.get(f"{APPS}?limit=10&offset=0")[1]["total"] == 0 and uploads == []
+
+
+@pytest.mark.parametrize("deploy, ret", [
+    (DEPLOY.split(b"---")[0], 20038),                                     # no Service
+    (b"apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", 20027),     # no container image
+    (b"kind: [unclosed", 20029),                                          # not yaml
+    (b"\xff\xfe" + DEPLOY, 20029),                                        # not utf-8
+    (DEPLOY + b"#" * (1024 * 1024), 20018),                               # above the template limit
+])
+def test_bad_deployment_file_creates_nothing(eg_admin, dev, deploy, ret):
+    status, pr = send(eg_admin, "post", PROFILES, {"file": ("bad.zip", profile_zip(extra={"ai/deploy.yaml": deploy}))})
+    assert status == 200, pr
+    status, body = send(dev, "post", f"{PROFILES}/{pr['id']}/create-application", {"iconFile": ("icon.png", PNG)})
+    assert status == 400 and body["retCode"] == ret, body
+    assert _nothing_created(dev)
+
+
+def test_failure_after_creation_rolls_back(dev, profile, monkeypatch):
+    from chalicelib.core.errors import BadRequest
+    from chalicelib.surfaces.edgegallery import service_charts, service_scripts
+
+    def refuse(*_a, **_k):
+        raise BadRequest("script store refused", code=20018)
+    monkeypatch.setattr(service_scripts, "add", refuse)
+    status, body = send(dev, "post", f"{PROFILES}/{profile['id']}/create-application", {"iconFile": ("icon.png", PNG)})
+    assert status == 400 and body["message"] == "script store refused"
+    assert _nothing_created(dev)
+    from chalicelib.store.edgegallery import EgApplication
+    assert list(service_charts.EgHelmChart.scan()) == [] and list(EgApplication.scan()) == []
