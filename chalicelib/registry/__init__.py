@@ -2,24 +2,51 @@
 
 Images arrive by a push (``POST /edgeplane/v1/registry/push`` stands in for ``docker push``); surfaces
 list and delete them. Project names are unique registry-wide, as in Harbor.
+
+A project's ``image_count`` moves in the same transaction as the image item and its counter, so a failure
+half-way never lets them drift; tags go one by one first (each with its counter), so an interrupted delete
+is finished by running it again.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.core import clock, ids
-from chalicelib.core.errors import Conflict, Invalid, NotFound
+from chalicelib.core.errors import Conflict, Invalid, NotFound, Unavailable
 from chalicelib.identity import passwords
 from chalicelib.store import base as store
 from chalicelib.store.base import Counter, Unique
 from chalicelib.store.models import RegistryAccount, RegistryImage, RegistryProject, RegistryTag
 
 PROJECT_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+TRIES = 3
 
 
 def _pk(scope: str) -> str:
     return f"REG#{scope}"
+
+
+def _transact(writes) -> bool:
+    """Run the writes ``writes(tx)`` adds as one TransactWriteItems; False when a condition failed."""
+    try:
+        with TransactWrite(connection=store.connection()) as tx:
+            writes(tx)
+    except TransactWriteError as exc:
+        if getattr(exc, "cause_response_code", None) in {"TransactionCanceledException",
+                                                          "ConditionalCheckFailedException"}:
+            return False
+        raise Unavailable("the store is unavailable, retry later") from exc
+    return True
+
+
+def _count_images(tx, project: RegistryProject, delta: int) -> None:
+    """``image_count`` of an existing project, without its version condition (pushes run concurrently)."""
+    tx.update(project, actions=[RegistryProject.image_count.add(delta)], condition=RegistryProject.pk.exists(),
+              add_version_condition=False)
 
 
 # ---------------------------------------------------------------- accounts
@@ -122,6 +149,25 @@ def tag_total(scope: str, full_name: str) -> int:
     return Counter.value(f"REG#{scope}#TAGS#{full_name}")
 
 
+def _create_image(p: RegistryProject, image: str, now: int) -> RegistryImage:
+    """The image item, its counter and the project's ``image_count``, in one transaction."""
+    full = f"{p.name}/{image}"
+    img = RegistryImage(_pk(p.scope), f"IMAGE#{full}", scope=p.scope, image_id=ids.next_int("registry-image"),
+                        project=p.name, name=full, created_at=now, updated_at=now)
+    img.gsi2pk, img.gsi2sk = f"REG#{p.scope}#IMAGES#{p.name}", ids.pad(img.image_id)
+
+    def writes(tx):
+        tx.save(img, condition=RegistryImage.pk.does_not_exist())
+        tx.update(Counter.key(f"REG#{p.scope}#IMAGES#{p.name}"), actions=[Counter.n.add(1)])
+        _count_images(tx, p, 1)
+    if _transact(writes):
+        return img
+    raced = get_image(p.scope, full)  # a concurrent push created it, or the project was deleted meanwhile
+    if raced is None:
+        raise NotFound(f"project {p.name} not found")
+    return raced
+
+
 def push(scope: str, project: str, image: str, tag: str) -> RegistryTag:
     """Record a pushed image tag (creates the image on first push)."""
     p = get_project(scope, project)
@@ -129,16 +175,7 @@ def push(scope: str, project: str, image: str, tag: str) -> RegistryTag:
         raise NotFound(f"project {project} not found")
     full = f"{project}/{image}"
     now = clock.now_s()
-    img = get_image(scope, full)
-    if img is None:
-        img = RegistryImage(_pk(scope), f"IMAGE#{full}", scope=scope, image_id=ids.next_int("registry-image"),
-                            project=project, name=full, created_at=now, updated_at=now)
-        img.gsi2pk, img.gsi2sk = f"REG#{scope}#IMAGES#{project}", ids.pad(img.image_id)
-        try:
-            store.create(img, counters=[f"REG#{scope}#IMAGES#{project}"])
-            p.update(actions=[RegistryProject.image_count.add(1)])
-        except Conflict:
-            img = get_image(scope, full)
+    img = get_image(scope, full) or _create_image(p, image, now)
     digest = "sha256:" + hashlib.sha256(f"{full}:{tag}:{now}".encode()).hexdigest()
     t = store.get(RegistryTag, f"REG#{scope}#TAGS#{full}", tag)
     if t is None:
@@ -150,19 +187,27 @@ def push(scope: str, project: str, image: str, tag: str) -> RegistryTag:
             pass
     else:
         t.digest, t.updated_at = digest, now
-        t.save()
+        store.save(t)
     img.updated_at = now
-    img.save()
+    store.save(img)
     return t
 
 
 def delete_image(img: RegistryImage) -> None:
+    """Delete an image and its tags; the image, its counter and ``image_count`` go in one transaction."""
     for t in list(tags(img.scope, img.name)):
         store.delete(t, counters=[f"REG#{img.scope}#TAGS#{img.name}"])
-    store.delete(img, counters=[f"REG#{img.scope}#IMAGES#{img.project}"])
-    p = get_project(img.scope, img.project)
-    if p is not None:
-        p.update(actions=[RegistryProject.image_count.add(-1)])
+    for _ in range(TRIES):
+        p = get_project(img.scope, img.project)
+
+        def writes(tx):
+            tx.delete(img, condition=RegistryImage.pk.exists(), add_version_condition=False)
+            tx.update(Counter.key(f"REG#{img.scope}#IMAGES#{img.project}"), actions=[Counter.n.add(-1)])
+            if p is not None:
+                _count_images(tx, p, -1)
+        if _transact(writes) or get_image(img.scope, img.name) is None:
+            return  # done, or already deleted by a concurrent call (counted once)
+    raise Conflict("the image was changed concurrently, retry")
 
 
 def delete_tag(scope: str, full_name: str, tag: str) -> bool:

@@ -3,7 +3,9 @@
 Other groups plug into the application without this module importing them:
 - :func:`part` registers a function contributing a field to the application view (``scriptList``,
   ``appConfiguration``, ``vmList``...), for the plain view or the detail view;
-- :func:`on_delete` registers a cascade step run before an application is deleted.
+- :func:`on_create` registers a step run once an application is created (VM apps get their default networks);
+- :func:`on_delete` registers a cascade step run before an application is deleted;
+- :func:`detail_writer` registers how a part of a PUT .../detail body is validated and then written.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ FIELDS = ("description", "architecture", "type", "industry", "iconFileId", "guid
 
 _parts: list[tuple[str, str, Callable[[EgApplication], object]]] = []  # (field, "view"|"detail", fn)
 _cascade: list[Callable[[EgApplication], None]] = []
+_created: list[Callable[[EgApplication], None]] = []
 _icon_check: list[Callable[[Principal, str], None]] = []
 
 
@@ -43,6 +46,12 @@ def part(field: str, where: str = "view"):
         _parts.append((field, where, fn))
         return fn
     return deco
+
+
+def on_create(fn):
+    """Register ``fn(app)`` run after an application is created (its children exist before any read)."""
+    _created.append(fn)
+    return fn
 
 
 def on_delete(fn):
@@ -168,25 +177,35 @@ def create(p: Principal, body: dict, *, status: str = "CREATED") -> EgApplicatio
     app.index()
     store.create(app, unique=[_unique_key(app.name, app.version, app.provider)],
                  conflict="an application with this name, version and provider already exists")
+    for fn in _created:
+        fn(app)
     audit.record(SURFACE, "create_application", principal=p, resource=f"application/{app_id}")
     return app
 
 
-def update(p: Principal, app_id: str, body: dict) -> None:
-    app = writable(p, app_id)
+def _prepare_update(app: EgApplication, body: dict) -> Callable[[], None]:
+    """Validate a change of the application's own fields; the returned step writes it."""
     fields = _check(body, creating=False)
     if body.get("appClass") not in (None, app.app_class):
         raise BadRequest("appClass cannot be changed", code=20002)
-    new_key = _unique_key(body.get("name") or app.name, body.get("version") or app.version,
-                          body.get("provider") or app.provider)
-    old_key = _unique_key(app.name, app.version, app.provider)
-    if new_key != old_key:
-        store.rename_unique(old_key, new_key, app)
-    app.name = body.get("name") or app.name
-    app.version = body.get("version") or app.version
-    app.provider = body.get("provider") or app.provider
-    app.fields = dict(app.fields or {}, **fields)
-    save(app)
+
+    def write() -> None:
+        new_key = _unique_key(body.get("name") or app.name, body.get("version") or app.version,
+                              body.get("provider") or app.provider)
+        old_key = _unique_key(app.name, app.version, app.provider)
+        if new_key != old_key:
+            store.rename_unique(old_key, new_key, app)
+        app.name = body.get("name") or app.name
+        app.version = body.get("version") or app.version
+        app.provider = body.get("provider") or app.provider
+        app.fields = dict(app.fields or {}, **fields)
+        save(app)
+    return write
+
+
+def update(p: Principal, app_id: str, body: dict) -> None:
+    app = writable(p, app_id)
+    _prepare_update(app, body)()
     audit.record(SURFACE, "update_application", principal=p, resource=f"application/{app_id}")
 
 
@@ -211,18 +230,26 @@ def delete(p: Principal, app_id: str) -> None:
     audit.record(SURFACE, "delete_application", principal=p, resource=f"application/{app_id}")
 
 
-
-_detail_writers: list[Callable[[Principal, EgApplication, dict], None]] = []
+_detail_writers: list[Callable[[Principal, EgApplication, dict], Callable[[], None] | None]] = []
 
 
 def detail_writer(fn):
-    """Register ``fn(principal, app, inner)`` applying its part of a PUT .../detail body (VMs, networks...)."""
+    """Register ``fn(principal, app, inner) -> step`` for its part of a PUT .../detail body (VMs, networks...).
+
+    ``fn`` only validates and writes nothing; the step it returns (``None``: nothing to do) writes its part.
+    Every part is validated before anything is written, so a 400 in any part leaves the application as it was.
+    """
     _detail_writers.append(fn)
     return fn
 
 
 def update_detail(p: Principal, app_id: str, inner: dict) -> None:
-    update(p, app_id, {k: v for k, v in inner.items() if k in FIELDS or k in ("name", "version", "provider")})
-    app = load(app_id)
-    for fn in _detail_writers:
-        fn(p, app, inner)
+    app = writable(p, app_id)
+    own_fields = {k: v for k, v in inner.items() if k in FIELDS or k in ("name", "version", "provider")}
+    own = _prepare_update(app, own_fields)
+    steps = [fn(p, app, inner) for fn in _detail_writers]
+    own()
+    audit.record(SURFACE, "update_application", principal=p, resource=f"application/{app_id}")
+    for step in steps:
+        if step is not None:
+            step()

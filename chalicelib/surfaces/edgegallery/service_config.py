@@ -12,8 +12,10 @@ Every part is one item in the application's partition, so one Query reads a whol
 Decisions (upstream answers differ, see catalog §8.2/§8.4):
 - duplicates (dnsRuleId, trafficRuleId, produced serviceName, required id, a second certificate) → 409;
 - PUT of an unknown rule/service/certificate → 404; DELETE of an unknown one → ``true`` (idempotent);
-- the certificate: POST generates a random AK/SK for whatever the body leaves out; the SK is never logged
-  or audited; GET of a missing certificate → 404 (upstream: 200 with an empty body);
+- the certificate: POST generates a random AK/SK for whatever the body leaves out; the SK is stored sealed
+  (:mod:`chalicelib.identity.sealing`), never logged or audited, and returned only where the catalog shows it
+  (14.1/14.2, ``appConfiguration.appCertificate``: the package generator and the client need it);
+  GET of a missing certificate → 404 (upstream: 200 with an empty body);
 - PUT .../appconfiguration (14.22) and the ``appConfiguration`` of PUT .../detail replace each part whose
   key is present (a list replaces that list: matching ids are updated, new ones created, missing ones
   deleted; ``appCertificate`` an object upserts it); absent or ``null`` keys leave their part unchanged.
@@ -34,6 +36,7 @@ from chalicelib import audit, blobs
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict, DomainError, NotFound
 from chalicelib.core.web import validate
+from chalicelib.identity import sealing
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.base import Versioned
@@ -237,6 +240,25 @@ def _cert(body, *, generate: bool) -> dict:
     return out
 
 
+def _sk_context(app_id: str) -> str:
+    return f"edgegallery/app/{app_id}/appcertificate/sk"
+
+
+def _seal_cert(app_id: str, cert: dict) -> dict:
+    """The certificate as stored: the SK sealed, never at rest in clear."""
+    out = {"ak": cert.get("ak")}
+    if cert.get("sk"):
+        out["skSealed"] = sealing.seal(cert["sk"], _sk_context(app_id))
+    return out
+
+
+def _open_cert(row: EgConfItem) -> dict:
+    """The stored certificate as the API shows it, ``{ak, sk}``."""
+    data = row.data or {}
+    sealed = data.get("skSealed")
+    return {"ak": data.get("ak"), "sk": sealing.unseal(sealed, _sk_context(row.app_id)) if sealed else None}
+
+
 def _new_ak() -> str:
     alphabet = string.ascii_uppercase + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(20))
@@ -261,8 +283,7 @@ def _by_part(app_id: str) -> dict[str, list[EgConfItem]]:
 
 
 def _render(parts: dict[str, list[EgConfItem]]) -> dict:
-    cert = parts[CERT][0].data if parts[CERT] else None
-    return {"appCertificate": dict(cert) if cert else None,
+    return {"appCertificate": _open_cert(parts[CERT][0]) if parts[CERT] else None,
             "appServiceProducedList": [dict(r.data) for r in parts[PRODUCED]],
             "appServiceRequiredList": [dict(r.data) for r in parts[REQUIRED]],
             "trafficRuleList": [dict(r.data) for r in parts[TRAFFIC]],
@@ -384,13 +405,14 @@ def get_certificate(p: Principal, app_id: str) -> dict:
     item = _get(app.app_id, CERT)
     if item is None:
         raise NotFound("the application has no certificate", code=20007)
-    return dict(item.data)
+    return _open_cert(item)
 
 
 def create_certificate(p: Principal, app_id: str, body) -> dict:
     app = _writable(p, app_id)
     data = _cert(body, generate=True)
-    _insert(app.app_id, CERT, "cert", data, conflict="the application already has a certificate")
+    _insert(app.app_id, CERT, "cert", _seal_cert(app.app_id, data),
+            conflict="the application already has a certificate")
     _audit(p, "create_app_certificate", app.app_id, "/appcertificate")
     return data
 
@@ -403,7 +425,7 @@ def update_certificate(p: Principal, app_id: str, body) -> None:
     item = _get(app.app_id, CERT)
     if item is None:
         raise NotFound("the application has no certificate", code=20007)
-    _update(item, {**item.data, **data})
+    _update(item, _seal_cert(app.app_id, {**_open_cert(item), **data}))
     _audit(p, "update_app_certificate", app.app_id, "/appcertificate")
 
 
@@ -643,15 +665,20 @@ def _replace_produced(app: EgApplication, rows: list[EgConfItem], wanted: list[d
 
 def _apply(app: EgApplication, body: dict) -> None:
     parts = _by_part(app.app_id)
-    plan = _plan(body, parts)
+    _write_plan(app, body, parts, _plan(body, parts))
+
+
+def _write_plan(app: EgApplication, body: dict, parts, plan: dict) -> None:
+    """Write what :func:`_plan` validated (``parts``: the configuration it was validated against)."""
     if CERT in plan:
         if parts[CERT]:
             row = parts[CERT][0]
-            merged = {**row.data, **_cert(body["appCertificate"], generate=False)}
-            if merged != row.data:
-                _update(row, merged)
+            merged = {**_open_cert(row), **_cert(body["appCertificate"], generate=False)}
+            if merged != _open_cert(row):
+                _update(row, _seal_cert(app.app_id, merged))
         else:
-            _insert(app.app_id, CERT, "cert", plan[CERT], conflict="the application already has a certificate")
+            _insert(app.app_id, CERT, "cert", _seal_cert(app.app_id, plan[CERT]),
+                    conflict="the application already has a certificate")
     if DNS in plan:
         _replace_simple(app.app_id, DNS, parts[DNS], plan[DNS], "dnsRuleId")
     if TRAFFIC in plan:
@@ -675,12 +702,18 @@ def _app_configuration(app: EgApplication) -> dict:
 
 
 @apps.detail_writer
-def _detail_configuration(p: Principal, app: EgApplication, inner: dict) -> None:
+def _detail_configuration(p: Principal, app: EgApplication, inner: dict):
+    """Validate the ``appConfiguration`` of a PUT .../detail now; the returned step writes it."""
     conf = inner.get("appConfiguration")
     if conf is None:
-        return
-    _apply(app, conf)
-    _audit(p, "update_app_configuration", app.app_id)
+        return None
+    parts = _by_part(app.app_id)
+    plan = _plan(conf, parts)
+
+    def write() -> None:
+        _write_plan(app, conf, parts, plan)
+        _audit(p, "update_app_configuration", app.app_id)
+    return write
 
 
 @apps.on_delete

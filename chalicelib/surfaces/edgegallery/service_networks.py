@@ -2,25 +2,22 @@
 
 Keys: ``EgNetwork`` EG#APP#<appId>/NET#<networkId>; unique claim ``eg-net-name``/<appId>|<name>.
 The three default networks of a VM application (catalog §3.9: ``MEC_`` + the pkg-spec network names) are
-created lazily on the first access to the application's networks (a marker ``NETSEED`` item makes it happen
-once, so a deleted default never comes back); their ids are derived from (application, name), so concurrent
-seeders collide harmlessly. Deleting (or renaming) a network a VM port uses is refused (400, "Network is used
-by vm port").
+created with the application (:func:`service_apps.on_create`), so reads never write and a deleted default
+never comes back; an application stored before that has no networks until the client creates some.
+Deleting (or renaming) a network a VM port uses is refused (400, "Network is used by vm port").
 """
 from __future__ import annotations
 
 import re
-import uuid
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 
 from chalicelib import audit
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
-from chalicelib.store.base import Entity, Versioned
+from chalicelib.store.base import Versioned
 from chalicelib.store.edgegallery import EgApplication, app_pk
 from chalicelib.surfaces.edgegallery import service_apps as apps
 from chalicelib.surfaces.edgegallery.common import new_uuid, require_uuid
@@ -45,10 +42,6 @@ class EgNetwork(Versioned, discriminator="EgNetwork"):
     created_at = NumberAttribute()
 
 
-class EgNetworkSeed(Entity, discriminator="EgNetworkSeed"):
-    at = NumberAttribute()
-
-
 def _unique(app_id: str, name: str) -> tuple[str, str]:
     return ("eg-net-name", f"{app_id}|{name}")
 
@@ -63,31 +56,24 @@ def _require_vm_app(app: EgApplication) -> EgApplication:
     return app
 
 
-def _insert(app: EgApplication, name: str, description: str, network_id: str | None = None) -> EgNetwork:
-    nid = network_id or new_uuid()
+def _insert(app: EgApplication, name: str, description: str) -> EgNetwork:
+    nid = new_uuid()
     n = EgNetwork(app_pk(app.app_id), f"NET#{nid}", network_id=nid, app_id=app.app_id, name=name,
                   description=description, created_at=clock.now())
     store.create(n, unique=[_unique(app.app_id, name)], conflict=f"network {name} already exists")
     return n
 
 
-def ensure_defaults(app: EgApplication) -> None:
-    if app.app_class != "VM" or store.get(EgNetworkSeed, app_pk(app.app_id), "NETSEED") is not None:
+@apps.on_create
+def _create_defaults(app: EgApplication) -> None:
+    """A new VM application gets the default networks of its package specification."""
+    if app.app_class != "VM":
         return
-    names = DEFAULTS.get((app.fields or {}).get("pkgSpecId"), DEFAULTS[None])
-    for name in names:
-        try:
-            _insert(app, name, DESCRIPTIONS.get(name, ""), str(uuid.uuid5(uuid.NAMESPACE_URL, f"{app.app_id}/{name}")))
-        except Conflict:
-            pass
-    try:
-        EgNetworkSeed(app_pk(app.app_id), "NETSEED", at=clock.now()).save(condition=Entity.pk.does_not_exist())
-    except PutError:
-        pass
+    for name in DEFAULTS.get((app.fields or {}).get("pkgSpecId"), DEFAULTS[None]):
+        _insert(app, name, DESCRIPTIONS.get(name, ""))
 
 
 def networks(app: EgApplication) -> list[EgNetwork]:
-    ensure_defaults(app)
     rows = list(EgNetwork.query(app_pk(app.app_id), EgNetwork.sk.startswith("NET#")))
     return sorted(rows, key=lambda n: (n.created_at, n.name))
 
@@ -103,7 +89,6 @@ def _part(app: EgApplication):
 
 def _load(app: EgApplication, network_id: str) -> EgNetwork:
     require_uuid(network_id, "networkId")
-    ensure_defaults(app)
     n = store.get(EgNetwork, app_pk(app.app_id), f"NET#{network_id}")
     if n is None:
         raise NotFound(f"network {network_id} not found", code=20007)
@@ -150,7 +135,6 @@ def get(p: Principal, app_id: str, network_id: str) -> dict:
 def create(p: Principal, app_id: str, body) -> EgNetwork:
     app = _require_vm_app(apps.writable(p, app_id))
     f = _fields(body, creating=True)
-    ensure_defaults(app)
     try:
         n = _insert(app, f["name"], f.get("description", ""))
     except Conflict:
@@ -203,10 +187,9 @@ def _cascade(app: EgApplication) -> None:
 
 
 # ---------------------------------------------------------------- PUT .../detail (networkList)
-def detail_upsert(app: EgApplication, items) -> set[str]:
-    """Create/rename the networks of ``items`` (matched by id, else by name); returns the ids to keep.
-
-    The caller removes the others with :func:`detail_remove` once the VMs no longer use them."""
+def detail_plan(app: EgApplication, items) -> list[tuple[EgNetwork | None, dict]]:
+    """Validate a detail ``networkList`` without writing: each wanted network with the one it matches (by id,
+    else by name; ``None``: to create). Refuses what the writes would refuse (a rename of a used network)."""
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise BadRequest("networkList must be an array of objects", code=20002)
     wanted = [dict(_fields(i, creating=True), id=i.get("id")) for i in items]
@@ -214,10 +197,34 @@ def detail_upsert(app: EgApplication, items) -> set[str]:
         raise BadRequest("network names must be unique", code=20002)
     current = {n.network_id: n for n in networks(app)}
     by_name = {n.name: n for n in current.values()}
-    keep: set[str] = set()
+    plan, matched = [], set()
     for w in wanted:
         n = current.get(w["id"]) if isinstance(w["id"], str) else None
         n = n or by_name.get(w["name"])
+        if n is not None and n.network_id in matched:
+            raise BadRequest(f"networkList names network {n.name} twice", code=20002)
+        if n is not None and n.name != w["name"]:
+            if w["name"] in by_name:
+                raise BadRequest(f"network {w['name']} already exists in this application", code=20005)
+            if _used(app, n.name):
+                raise BadRequest("Network is used by vm port", code=20005)
+        if n is not None:
+            matched.add(n.network_id)
+        plan.append((n, w))
+    return plan
+
+
+def detail_names(plan: list[tuple[EgNetwork | None, dict]]) -> set[str]:
+    """The application's network names once ``plan`` is written."""
+    return {w["name"] for _, w in plan}
+
+
+def detail_upsert(app: EgApplication, plan: list[tuple[EgNetwork | None, dict]]) -> set[str]:
+    """Create/rename the networks of a :func:`detail_plan`; returns the ids to keep.
+
+    The caller removes the others with :func:`detail_remove` once the VMs no longer use them."""
+    keep: set[str] = set()
+    for n, w in plan:
         if n is None:
             n = _insert(app, w["name"], w.get("description", ""))
         elif n.name != w["name"] or ("description" in w and w["description"] != n.description):

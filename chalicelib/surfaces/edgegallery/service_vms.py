@@ -5,6 +5,10 @@ Keys: ``EgVm`` EG#APP#<appId>/VM#<vmId>; unique claim ``eg-vm-name``/<appId>|<na
 network of the application (service_networks). The first VM moves the application CREATED → CONFIGURED.
 ``vmInstantiateInfo``/``imageExportInfo`` are written by :mod:`workflows_vm` (22.1/22.4) and removed by
 clean-env (24.1, :func:`clean_env`) and VM deletion.
+
+A ``vmCertificate`` password is stored sealed (:mod:`chalicelib.identity.sealing`) and never returned: the
+views carry ``password: null`` (as MEP host secrets do); a PUT without a password keeps the stored one, so a
+client may send back what it read. Server-side steps that log into the VM read it with :func:`credentials`.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from chalicelib import audit
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.identity import sealing
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.base import Versioned
@@ -49,14 +54,35 @@ def _unique(app_id: str, name: str) -> tuple[str, str]:
     return ("eg-vm-name", f"{app_id}|{name}")
 
 
+def _certificate_view(cert: dict | None) -> dict | None:
+    """The documented vmCertificate shape, with the password left out (``null``)."""
+    if not cert:
+        return None
+    pwd = cert.get("pwdCertificate")
+    return {"certificateType": cert.get("certificateType"),
+            "pwdCertificate": {"username": pwd.get("username"), "password": None} if pwd else None,
+            "keyPairCertificate": dict(cert["keyPairCertificate"]) if cert.get("keyPairCertificate") else None}
+
+
 def view(vm: EgVm) -> dict:
     f = dict(vm.fields or {})
     return {"id": vm.vm_id, "name": vm.name, "flavorId": f.get("flavorId"), "imageId": f.get("imageId"),
-            "targetImageId": f.get("targetImageId"), "vmCertificate": f.get("vmCertificate"),
+            "targetImageId": f.get("targetImageId"), "vmCertificate": _certificate_view(f.get("vmCertificate")),
             "userData": f.get("userData"), "portList": [dict(p) for p in (vm.ports or [])], "status": vm.status,
             "areaZone": f.get("areaZone"), "flavorExtraSpecs": f.get("flavorExtraSpecs"),
             "vmInstantiateInfo": dict(vm.instantiate) if vm.instantiate else None,
             "imageExportInfo": dict(vm.export) if vm.export else None}
+
+
+def credentials(vm: EgVm) -> tuple[str | None, str | None]:
+    """The VM's password certificate (user name, password) in clear, for steps that log into the VM."""
+    pwd = ((vm.fields or {}).get("vmCertificate") or {}).get("pwdCertificate") or {}
+    sealed = pwd.get("passwordSealed")
+    return pwd.get("username"), sealing.unseal(sealed, _seal_context(vm.app_id)) if sealed else None
+
+
+def _seal_context(app_id: str) -> str:
+    return f"edgegallery/app/{app_id}/vm-password"
 
 
 def vms(app: EgApplication) -> list[EgVm]:
@@ -114,7 +140,8 @@ def _flavor(value) -> str:
     return value
 
 
-def _certificate(value):
+def _certificate(app: EgApplication, value, old: dict | None):
+    """The certificate as stored (password sealed); no password in ``value`` keeps the stored one of ``old``."""
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -125,10 +152,17 @@ def _certificate(value):
     out = {"certificateType": ctype, "pwdCertificate": None, "keyPairCertificate": None}
     pwd, key = value.get("pwdCertificate"), value.get("keyPairCertificate")
     if ctype == "PASSWORD":
-        if not isinstance(pwd, dict) or not all(isinstance(pwd.get(k), str) and pwd.get(k) for k in
-                                                ("username", "password")):
+        if not isinstance(pwd, dict) or not isinstance(pwd.get("username"), str) or not pwd["username"]:
             raise BadRequest("pwdCertificate needs username and password", code=20002)
-        out["pwdCertificate"] = {"username": pwd["username"], "password": pwd["password"]}
+        password = pwd.get("password")
+        kept = ((old or {}).get("pwdCertificate") or {}).get("passwordSealed")
+        if isinstance(password, str) and password:
+            sealed = sealing.seal(password, _seal_context(app.app_id))
+        elif password in (None, "") and kept:
+            sealed = kept
+        else:
+            raise BadRequest("pwdCertificate needs username and password", code=20002)
+        out["pwdCertificate"] = {"username": pwd["username"], "passwordSealed": sealed}
     else:
         if not isinstance(key, dict) or not isinstance(key.get("keyPairId"), str) or not key.get("keyPairId"):
             raise BadRequest("keyPairCertificate needs keyPairId", code=20002)
@@ -159,7 +193,9 @@ def _ports(value, network_names: set[str], old: list[dict] | None = None) -> lis
     return out
 
 
-def _fields(p: Principal, app: EgApplication, body, *, creating: bool, old: EgVm | None = None) -> dict:
+def _fields(p: Principal, app: EgApplication, body, *, creating: bool, old: EgVm | None = None,
+            network_names: set[str] | None = None) -> dict:
+    """Validate a VM body; ports are checked against ``network_names`` (default: the application's networks)."""
     if not isinstance(body, dict):
         raise BadRequest("request body must be a JSON object", code=20001)
     out: dict = {}
@@ -177,7 +213,8 @@ def _fields(p: Principal, app: EgApplication, body, *, creating: bool, old: EgVm
     if body.get("targetImageId") is not None:
         out["targetImageId"] = _image_id(p, body.get("targetImageId"), "targetImageId")
     if "vmCertificate" in body:
-        out["vmCertificate"] = _certificate(body.get("vmCertificate"))
+        stored = (old.fields or {}).get("vmCertificate") if old else None
+        out["vmCertificate"] = _certificate(app, body.get("vmCertificate"), stored)
     for k, limit in (("userData", USER_DATA_MAX), ("areaZone", 128), ("flavorExtraSpecs", 4096)):
         v = body.get(k)
         if v is not None:
@@ -185,7 +222,8 @@ def _fields(p: Principal, app: EgApplication, body, *, creating: bool, old: EgVm
                 raise BadRequest(f"{k} must be a string of at most {limit} characters", code=20002)
             out[k] = v
     if creating or "portList" in body:
-        out["ports"] = _ports(body.get("portList") or [], nets.names(app), old.ports if old else None)
+        names = nets.names(app) if network_names is None else network_names
+        out["ports"] = _ports(body.get("portList") or [], names, old.ports if old else None)
     return out
 
 
@@ -285,38 +323,54 @@ def clean_env(app: EgApplication) -> None:
 
 
 # ---------------------------------------------------------------- PUT .../detail (vmList, networkList)
-@apps.detail_writer
-def _write_detail(p: Principal, app: EgApplication, inner: dict) -> None:
-    if app.app_class != "VM" or not isinstance(inner, dict):
-        return
-    has_vms, has_nets = "vmList" in inner and inner["vmList"] is not None, \
-        "networkList" in inner and inner["networkList"] is not None
-    if not has_vms and not has_nets:
-        return
-    items = inner.get("vmList") if has_vms else None
-    if has_vms and (not isinstance(items, list) or not all(isinstance(i, dict) for i in items)):
+def _vm_plans(p: Principal, app: EgApplication, items, network_names: set[str]) -> list[tuple[EgVm | None, dict]]:
+    """Validate a detail ``vmList``: each wanted VM with the one it matches (by id, else name; None: new)."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise BadRequest("vmList must be an array of objects", code=20002)
-    keep = nets.detail_upsert(app, inner["networkList"]) if has_nets else None
-    if has_vms:
-        current = {v.vm_id: v for v in vms(app)}
-        by_name = {v.name: v for v in current.values()}
-        plans = []
-        for item in items:
-            vm = current.get(item.get("id")) if isinstance(item.get("id"), str) else None
-            vm = vm or by_name.get(item.get("name"))
-            plans.append((vm, _fields(p, app, item, creating=vm is None, old=vm)))
-        names = [f.get("name") or vm.name for vm, f in plans]
-        if len(set(names)) != len(names):
-            raise BadRequest("vm names must be unique", code=20002)
-        kept = {vm.vm_id for vm, _ in plans if vm is not None}
-        for vid, vm in current.items():
-            if vid not in kept:
-                remove(app, vm)
-        for vm, f in plans:
-            if vm is None:
-                _insert(apps.load(app.app_id), f)
-            else:
-                _apply(app, vm, f)
-    if keep is not None:
-        nets.detail_remove(app, keep)
-    audit.record(SURFACE, "update_vm_detail", principal=p, resource=f"application/{app.app_id}")
+    current = {v.vm_id: v for v in vms(app)}
+    by_name = {v.name: v for v in current.values()}
+    plans = []
+    for item in items:
+        vm = current.get(item.get("id")) if isinstance(item.get("id"), str) else None
+        vm = vm or by_name.get(item.get("name"))
+        plans.append((vm, _fields(p, app, item, creating=vm is None, old=vm, network_names=network_names)))
+    names = [f.get("name") or vm.name for vm, f in plans]
+    if len(set(names)) != len(names):
+        raise BadRequest("vm names must be unique", code=20002)
+    kept = [vm.vm_id for vm, _ in plans if vm is not None]
+    if len(set(kept)) != len(kept):
+        raise BadRequest("vmList names a vm twice", code=20002)
+    return plans
+
+
+@apps.detail_writer
+def _write_detail(p: Principal, app: EgApplication, inner: dict):
+    """Validate ``vmList``/``networkList`` of a PUT .../detail against each other; the returned step writes them."""
+    if app.app_class != "VM" or not isinstance(inner, dict):
+        return None
+    has_vms, has_nets = inner.get("vmList") is not None, inner.get("networkList") is not None
+    if not has_vms and not has_nets:
+        return None
+    net_plan = nets.detail_plan(app, inner["networkList"]) if has_nets else None
+    names = nets.detail_names(net_plan) if has_nets else nets.names(app)
+    plans = _vm_plans(p, app, inner["vmList"], names) if has_vms else [(vm, {}) for vm in vms(app)]
+    for vm, f in plans:   # the VMs that stay must only use networks that stay
+        if any(port.get("networkName") not in names for port in f.get("ports", vm.ports if vm else None) or []):
+            raise BadRequest("Network is used by vm port", code=20006)
+
+    def write() -> None:
+        keep = nets.detail_upsert(app, net_plan) if has_nets else None
+        if has_vms:
+            wanted = {vm.vm_id for vm, _ in plans if vm is not None}
+            for vm in vms(app):
+                if vm.vm_id not in wanted:
+                    remove(app, vm)
+            for vm, f in plans:
+                if vm is None:
+                    _insert(apps.load(app.app_id), f)
+                else:
+                    _apply(app, vm, f)
+        if keep is not None:
+            nets.detail_remove(app, keep)
+        audit.record(SURFACE, "update_vm_detail", principal=p, resource=f"application/{app.app_id}")
+    return write

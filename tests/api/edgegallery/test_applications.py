@@ -92,3 +92,114 @@ def test_trailing_and_double_slashes_are_tolerated(dev, new_app):
 def test_unknown_operation(dev):
     assert dev.get(f"/mec/developer/v2/operations/{new_uuid()}")[0] == 404
     assert dev.get("/mec/developer/v2/operations//" + new_uuid())[0] == 404
+
+
+# ---------------------------------------------------------------- PUT .../detail validates every part first
+def test_detail_put_with_an_invalid_vm_part_changes_nothing(dev, new_app):
+    from tests.api.edgegallery.test_vms import image, vm_body
+    app = new_app(appClass="VM")
+    base = f"{APPS}/{app['id']}"
+    img = image(dev)
+    before = dev.get(f"{base}/detail")[1]["vmApp"]
+    inner = dict(before, description="changed", version="9.9",
+                 networkList=before["networkList"] + [{"name": "net_extra"}],
+                 vmList=[vm_body(img, portList=[{"name": "p", "networkName": "no_such_net"}])])
+    status, body = dev.put(f"{base}/detail", {"vmApp": inner})
+    assert status == 400 and body["retCode"] == 20002
+    after = dev.get(f"{base}/detail")[1]["vmApp"]
+    assert after == before  # own fields, networks and VMs as they were
+    assert (after["description"], after["version"]) == ("demo", "1.0")
+
+
+def test_detail_put_with_an_invalid_configuration_changes_nothing(dev, new_app):
+    app = new_app()
+    base = f"{APPS}/{app['id']}"
+    before = dev.get(f"{base}/detail")[1]["containerApp"]
+    inner = dict(before, name="renamed", appConfiguration={"dnsRuleList": [{"dnsRuleId": "d1"}]})  # no domainName
+    assert dev.put(f"{base}/detail", {"containerApp": inner})[0] == 400
+    assert dev.get(f"{base}/detail")[1]["containerApp"] == before
+
+
+def test_detail_put_refuses_removing_a_network_a_kept_vm_uses(dev, new_app):
+    from tests.api.edgegallery.test_vms import image, vm_body
+    app = new_app(appClass="VM")
+    base = f"{APPS}/{app['id']}"
+    dev.post(f"{base}/vms", vm_body(image(dev)))  # port on MEC_APP_Private
+    before = dev.get(f"{base}/detail")[1]["vmApp"]
+    inner = dict(before, description="changed",
+                 networkList=[n for n in before["networkList"] if n["name"] != "MEC_APP_Private"])
+    status, body = dev.put(f"{base}/detail", {"vmApp": {k: v for k, v in inner.items() if k != "vmList"}})
+    assert status == 400 and body["message"] == "Network is used by vm port"
+    assert dev.get(f"{base}/detail")[1]["vmApp"] == before
+
+
+def test_detail_put_valid_parts_are_all_written(dev, new_app):
+    from tests.api.edgegallery.test_vms import image, vm_body
+    app = new_app(appClass="VM")
+    base = f"{APPS}/{app['id']}"
+    img = image(dev)
+    before = dev.get(f"{base}/detail")[1]["vmApp"]
+    inner = dict(before, description="changed", networkList=before["networkList"] + [{"name": "net_extra"}],
+                 vmList=[vm_body(img, portList=[{"name": "p", "networkName": "net_extra"}])],
+                 appConfiguration={"dnsRuleList": [{"dnsRuleId": "d1", "domainName": "a.example",
+                                                    "ipAddress": "10.0.0.1"}]})
+    assert dev.put(f"{base}/detail", {"vmApp": inner}) == (200, True)
+    after = dev.get(f"{base}/detail")[1]["vmApp"]
+    assert after["description"] == "changed" and after["status"] == "CONFIGURED"
+    assert "net_extra" in {n["name"] for n in after["networkList"]}
+    assert [p["networkName"] for p in after["vmList"][0]["portList"]] == ["net_extra"]
+    assert [r["dnsRuleId"] for r in after["appConfiguration"]["dnsRuleList"]] == ["d1"]
+
+
+# ---------------------------------------------------------------- default networks come with the VM application
+def _writes(monkeypatch) -> list[str]:
+    """Record every DynamoDB write made from now on."""
+    from pynamodb.connection.base import Connection
+    real, seen = Connection.dispatch, []
+
+    def dispatch(self, operation, kwargs):
+        if operation in {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}:
+            seen.append(operation)
+        return real(self, operation, kwargs)
+    monkeypatch.setattr(Connection, "dispatch", dispatch)
+    return seen
+
+
+def test_vm_application_is_created_with_its_default_networks(dev, new_app, monkeypatch):
+    from chalicelib.store.edgegallery import app_pk
+    from chalicelib.surfaces.edgegallery.service_networks import EgNetwork
+    app = new_app(appClass="VM")
+    stored = {n.name for n in EgNetwork.query(app_pk(app["id"]), EgNetwork.sk.startswith("NET#"))}
+    assert stored == {"MEC_APP_Private", "MEC_APP_Public", "MEC_APP_MP1"}  # before any read
+    writes = _writes(monkeypatch)
+    nets = dev.get(f"{APPS}/{app['id']}/networks")[1]
+    assert {n["name"] for n in nets} == stored
+    assert dev.get(f"{APPS}/{app['id']}/networks/{nets[0]['id']}")[0] == 200
+    assert {n["name"] for n in dev.get(f"{APPS}/{app['id']}/detail")[1]["vmApp"]["networkList"]} == stored
+    assert writes == []  # reads never write
+
+
+def test_fixed_flavor_spec_defaults_and_container_apps_have_none(dev, new_app):
+    from chalicelib.store.edgegallery import app_pk
+    from chalicelib.surfaces.edgegallery.service_networks import EgNetwork
+    vm = new_app(appClass="VM", pkgSpecId="PKG_SPEC_SUPPORT_FIXED_FLAVOR")
+    assert {n["name"] for n in dev.get(f"{APPS}/{vm['id']}/networks")[1]} == \
+        {"MEC_APP_N6", "MEC_APP_Internet", "MEC_APP_MP1"}
+    ctr = new_app()
+    assert list(EgNetwork.query(app_pk(ctr["id"]), EgNetwork.sk.startswith("NET#"))) == []
+
+
+def test_application_stored_without_networks_reads_empty_without_writing(dev, new_app, monkeypatch):
+    """An application stored before defaults came with creation: its reads stay reads (an empty list)."""
+    from chalicelib.store import base as store
+    from chalicelib.store.edgegallery import app_pk
+    from chalicelib.surfaces.edgegallery.service_networks import EgNetwork, _unique
+    app = new_app(appClass="VM")
+    for n in EgNetwork.query(app_pk(app["id"]), EgNetwork.sk.startswith("NET#")):
+        store.delete(n, unique=[_unique(app["id"], n.name)])
+    writes = _writes(monkeypatch)
+    assert dev.get(f"{APPS}/{app['id']}/networks") == (200, [])
+    assert dev.get(f"{APPS}/{app['id']}/detail")[1]["vmApp"]["networkList"] == []
+    assert writes == []
+    monkeypatch.undo()
+    assert dev.post(f"{APPS}/{app['id']}/networks", {"name": "MEC_APP_Private"})[0] == 200
