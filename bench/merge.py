@@ -1,7 +1,8 @@
 """Peak memory of merging a chunked upload, at two sizes: it must stay flat, not grow with the file.
 
 moto runs as a separate server process, so the figure is edgeplane's own memory: this process's
-resident set is sampled every 5 ms while ``chunked.merge`` runs (the chunks are uploaded beforehand).
+resident set is sampled every 5 ms while ``chunked.merge`` runs (the chunks are uploaded beforehand). That
+call is the whole of the merge jobs' heavy step (``workflows_merge.merged``), so its figure is theirs.
 Run: ``python -m bench.merge [--sizes 256,1024] [--chunk-mib 8]``.
 """
 from __future__ import annotations

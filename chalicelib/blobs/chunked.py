@@ -134,9 +134,8 @@ def cancel(session: str) -> int:
     return len(keys)
 
 
-def merge(session: str, dest_key: str, *, expected_chunks: int | None = None, content_type: str =
-          "application/octet-stream") -> dict:
-    """Assemble chunks 1..N into ``dest_key``; returns size, sha256 and the first 64 KiB. Deletes the chunks."""
+def _complete(session: str, expected_chunks: int | None) -> list[tuple[int, str, int]]:
+    """Chunks 1..N of the session (404 when there are none, 400 when one is missing)."""
     parts = _parts(session)
     if not parts:
         raise NotFound("no uploaded chunks to merge", code=20016)
@@ -145,7 +144,25 @@ def merge(session: str, dest_key: str, *, expected_chunks: int | None = None, co
     missing = sorted(set(range(1, want + 1)) - set(numbers))
     if missing:
         raise BadRequest(f"chunks missing: {missing[:10]}", code=20019)
-    parts = [p for p in parts if p[0] <= want]
+    return [p for p in parts if p[0] <= want]
+
+
+def check(session: str, *, expected_chunks: int | None = None) -> int:
+    """What :func:`merge` would refuse, without merging (one listing): returns the total size in bytes.
+
+    Merge endpoints call it so that a merge started as a job fails early, in the request, as it did before.
+    """
+    return sum(size for _, _, size in _complete(session, expected_chunks))
+
+
+def merge(session: str, dest_key: str, *, expected_chunks: int | None = None, content_type: str =
+          "application/octet-stream", delete_chunks: bool = True) -> dict:
+    """Assemble chunks 1..N into ``dest_key``; returns size, sha256 and the first 64 KiB.
+
+    Deletes the chunks unless ``delete_chunks`` is false: a job step keeps them until it has recorded the
+    result, so that a redelivered step can merge again instead of finding nothing.
+    """
+    parts = _complete(session, expected_chunks)
     total = sum(size for _, _, size in parts)
     target = max(MIN_PART, math.ceil(total / MAX_PARTS))
     s3, bucket = _s3(), settings().bucket
@@ -191,7 +208,8 @@ def merge(session: str, dest_key: str, *, expected_chunks: int | None = None, co
         except (ClientError, BotoCoreError):
             pass
         raise Unavailable("merging the upload failed, retry", code=20019) from exc
-    cancel(session)
+    if delete_chunks:
+        cancel(session)
     return {"size": total, "sha256": sha.hexdigest(), "head": bytes(head), "parts": len(done)}
 
 

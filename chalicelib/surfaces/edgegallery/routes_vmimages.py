@@ -1,4 +1,4 @@
-"""VmImage (group 28): 28.1–28.13."""
+"""VmImage (group 28): 28.1–28.13, and the extension ``action/upload-url`` (presigned POST)."""
 from __future__ import annotations
 
 from chalice import Response
@@ -75,6 +75,14 @@ def merge_vm_image(ctx, imageId):
     q = ctx.query
     images.merge(ctx.principal, imageId, q.get("fileName"), q.get("identifier"))
     return _empty()
+
+
+@bp.route(f"{BASE}/{{imageId}}/action/upload-url", methods=["POST"], content_types=ANY_BODY)
+@endpoint(bp)
+def vm_image_upload_url(ctx, imageId):
+    """Extension (not upstream): a presigned POST for uploading a multi-GB image file straight to S3."""
+    body = ctx.json()
+    return images.upload_url(ctx.principal, imageId, body.get("fileName") if isinstance(body, dict) else None)
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/download", methods=["GET"])

@@ -10,10 +10,20 @@ Keys:
 
 Chunks: :mod:`chalicelib.blobs.chunked`, session ``eg/cimage/<userId>/<imageId>/<identifier>`` (per caller: one
 user cannot cancel or merge another's chunks). Merge writes ``tenant/<userId>/edgegallery/containerimage/<id>/
-<fileName>``; the content must be a tar (else 400/20024, the merged object is dropped) whose ``manifest.json``
-names ``RepoTags``; the image becomes ``<registry domain>/<project>/<name>:<tag>`` and is pushed into the shared
-simulated registry (scope = userId, project ``developer``; project names are registry-wide, so if another scope
-already owns ``developer`` the project is ``developer-<first 8 of userId>``).
+<fileName>``; the content must be a tar whose ``manifest.json`` names ``RepoTags``; the image becomes
+``<registry domain>/<project>/<name>:<tag>`` and is pushed into the shared simulated registry (scope = userId,
+project ``developer``; project names are registry-wide, so if another scope already owns ``developer`` the
+project is ``developer-<first 8 of userId>``).
+
+2.7 merge is a job (:mod:`.workflows_merge`; a multi-GB merge would outlast API Gateway's 29 s): the request
+checks names, ownership and that chunks 1..N exist (400/403/404 as before), sets ``imageStatus``
+UPLOADING_MERGING and answers 200 at once. No record exists before a merge upstream, so the request writes a
+placeholder under the imageId (name from the file name, empty version, no unique claim) that the list shows
+while merging. The job ends UPLOAD_SUCCEED (the record for the manifest's name/tag: the placeholder replaced,
+or, as upstream, the user's existing record of that name/version updated and the placeholder dropped) or
+UPLOAD_FAILED (not a tar / no RepoTags → the merged object is deleted; the reason is in the job). The same
+merge (fileName, guid) asked again while it runs is a no-op 200; another one → 409/20019; chunk upload,
+cancel and delete are refused (400) while merging.
 """
 from __future__ import annotations
 
@@ -24,11 +34,11 @@ import tarfile
 from chalice import Response
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 
-from chalicelib import audit, blobs, events, registry
+from chalicelib import audit, blobs, events, jobs, registry
 from chalicelib.blobs import archives, chunked
 from chalicelib.core import aws, clock
 from chalicelib.core.config import settings
-from chalicelib.core.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, Unavailable
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.base import Versioned
@@ -38,6 +48,8 @@ from chalicelib.surfaces.edgegallery.common import Body, datetime_str, new_uuid,
 
 SURFACE = "edgegallery"
 PROJECT = "developer"
+MERGE_JOB = "edgegallery.containerimage.merge"
+MERGING = "UPLOADING_MERGING"
 TYPES = ("public", "private")
 MAX_IMAGE_BYTES = 5 * 1024 ** 3          # the web client's limit
 IN_MEMORY_BYTES = 64 * 1024 * 1024       # tars up to this are inspected in memory, larger ones streamed
@@ -204,7 +216,9 @@ def _registry_remove(img: EgContainerImage) -> None:
 def delete(p: Principal, image_id: str) -> None:
     img = visible(p, image_id)
     auth.require_owner(p, img.user_id)
-    store.delete(img, unique=[_unique(img.user_id, img.image_name, img.image_version)])
+    if img.image_status == MERGING:
+        raise BadRequest("the image is being merged, retry later", code=20006)
+    store.delete(img, unique=_claims(img))
     if (img.fields or {}).get("s3Key"):
         blobs.delete(img.fields["s3Key"])
     _registry_remove(img)
@@ -230,15 +244,17 @@ def _session(p: Principal, image_id: str, identifier: str | None = None) -> str:
     return f"{base}/{identifier}" if identifier else base
 
 
-def _check_target(p: Principal, image_id: str) -> None:
+def _check_target(p: Principal, image_id: str, *, merging_ok: bool = True) -> None:
     auth.require_writer(p)
     img = load(image_id)
     if img is not None and img.user_id != p.account_id:
         raise Forbidden("Cannot modify data created by others", code=20015)
+    if not merging_ok and img is not None and img.image_status == MERGING:
+        raise BadRequest("the image is being merged, retry later", code=20002)
 
 
 def upload_chunk(p: Principal, image_id: str, ctx) -> None:
-    _check_target(p, image_id)
+    _check_target(p, image_id, merging_ok=False)
     form = chunked.form(ctx)
     if form.total_size is not None and form.total_size > MAX_IMAGE_BYTES:
         raise BadRequest(f"the image is too large (limit {MAX_IMAGE_BYTES} bytes)", code=20018)
@@ -246,7 +262,7 @@ def upload_chunk(p: Principal, image_id: str, ctx) -> None:
 
 
 def cancel(p: Principal, image_id: str, identifier: str | None) -> None:
-    _check_target(p, image_id)
+    _check_target(p, image_id, merging_ok=False)
     if identifier and not re.match(r"^[A-Za-z0-9_.-]{1,200}$", identifier):
         raise BadRequest("invalid identifier", code=20002)
     if identifier:
@@ -324,6 +340,7 @@ def _project_for(user_id: str) -> str:
 
 
 def merge(p: Principal, image_id: str, file_name: str | None, guid: str | None) -> None:
+    """Check the request and the chunks, mark the image UPLOADING_MERGING and start the merge job."""
     _check_target(p, image_id)
     if not file_name or not guid:
         raise BadRequest("fileName and guid are required", code=20003)
@@ -331,40 +348,145 @@ def merge(p: Principal, image_id: str, file_name: str | None, guid: str | None) 
         raise BadRequest("invalid fileName", code=20002)
     if not re.match(r"^[A-Za-z0-9_.-]{1,200}$", guid):
         raise BadRequest("invalid guid", code=20002)
+    session = _session(p, image_id, guid)
+    row = load(image_id)
+    if row is not None and row.image_status == MERGING:
+        running = (row.fields or {}).get("merging") or {}
+        if (running.get("fileName"), running.get("guid")) == (file_name, guid):
+            return  # the same merge asked again (a client retry): it is already running
+        raise Conflict("the image is already being merged", code=20019)
+    chunked.check(session)
+    merging = {"fileName": file_name, "guid": guid, "previous": row.image_status if row is not None else None}
+    now = clock.now()
+    if row is None:  # no record before the merge upstream: a placeholder shows the merge in the list
+        row = EgContainerImage(_pk(image_id), "I", image_id=image_id, user_id=p.account_id, user_name=p.username,
+                               image_name=_placeholder_name(file_name), image_version="", image_type="private",
+                               image_status=MERGING, fields={"placeholder": True, "fileName": file_name,
+                                                             "merging": merging},
+                               created_at=now, updated_at=now).index()
+        store.create(row, conflict="the image is already being merged")  # of two concurrent merges one gets 409
+    else:
+        row.image_status, row.updated_at = MERGING, now
+        row.fields = dict(row.fields or {}, merging=merging)
+        if row.fields.get("placeholder"):  # a failed merge's placeholder, merged again
+            row.fields["fileName"] = file_name
+        store.save(row, conflict="the image is already being merged")
     key = blobs.key(p.account_id, SURFACE, "containerimage", image_id, file_name)
-    info = chunked.merge(_session(p, image_id, guid), key)
     try:
-        if chunked.detect_format(info["head"]) != "tar":
+        jobs.start(MERGE_JOB, surface=SURFACE, tenant_id=p.account_id, actor=p.username,
+                   params={"image_id": image_id, "user_id": p.account_id, "user_name": p.username,
+                           "file_name": file_name, "guid": guid, "session": session, "key": key},
+                   resource=f"containerimage/{image_id}")
+    except Unavailable:
+        merge_failed(image_id, guid)
+        raise
+    audit.record(SURFACE, "merge_container_image", "started", principal=p, resource=f"containerimage/{image_id}")
+
+
+def _placeholder_name(file_name: str) -> str:
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name[1:] else file_name
+    return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")[:128] or "image"
+
+
+def _claims(img: EgContainerImage) -> list[tuple[str, str]]:
+    """The unique claims a record holds (a merge placeholder holds none: its name is not known yet)."""
+    return [] if (img.fields or {}).get("placeholder") else [_unique(img.user_id, img.image_name, img.image_version)]
+
+
+def merged_ref(key: str, size: int, fmt: str) -> tuple[str, str]:
+    """(name, tag) of a merged upload; an invalid one is deleted and refused (400/20024)."""
+    try:
+        if fmt != "tar":
             raise BadRequest("the uploaded file is not a tar archive", code=20024)
-        name, tag = repo_tag(key, int(info["size"]))
+        return repo_tag(key, size)
     except BadRequest:
         blobs.delete(key)
         raise
-    project = _project_for(p.account_id)
-    registry.push(p.account_id, project, name, tag)
-    path = f"{settings().otestack_registry_domain}/{project}/{name}:{tag}"
+
+
+def push(user_id: str, name: str, tag: str) -> str:
+    """Push ``name:tag`` into the user's registry project; returns the project."""
+    project = _project_for(user_id)
+    registry.push(user_id, project, name, tag)
+    return project
+
+
+def _save_retrying(image_id: str, fn) -> EgContainerImage | None:
+    for _ in range(5):
+        row = load(image_id)
+        if row is None:
+            return None
+        fn(row)
+        row.updated_at = clock.now()
+        try:
+            return store.save(row.index())
+        except Conflict:
+            continue
+    raise Conflict("the image was changed concurrently")
+
+
+def _merging(row: EgContainerImage | None, guid: str) -> bool:
+    return row is not None and row.image_status == MERGING and ((row.fields or {}).get("merging") or {}).get(
+        "guid") == guid
+
+
+def record_merge(prm: dict, merged: dict, name: str, tag: str, project: str) -> None:
+    """Create or update the record for the pushed image (idempotent: a retried step finds its own result).
+
+    As upstream, an existing (name, version) of the user is updated rather than duplicated; the record the
+    merge ran under is then dropped (a placeholder) or given back its previous status.
+    """
+    image_id, user_id, key = prm["image_id"], prm["user_id"], prm["key"]
     now = clock.now()
-    fields = {"imagePath": path, "fileName": file_name, "s3Key": key, "size": int(info["size"]),
-              "sha256": info["sha256"], "project": project, "uploadTime": now}
-    existing = _by_key(p.account_id, name, tag)
+    fields = {"imagePath": f"{settings().otestack_registry_domain}/{project}/{name}:{tag}",
+              "fileName": prm["file_name"], "s3Key": key, "size": int(merged["size"]), "sha256": merged["sha256"],
+              "project": project, "uploadTime": now}
+    existing = _by_key(user_id, name, tag)
+    row = load(image_id)
     if existing is not None:
         old = (existing.fields or {}).get("s3Key")
+
+        def done(r):
+            r.fields, r.image_status, r.user_name = dict(fields), "UPLOAD_SUCCEED", prm["user_name"]
+        _save_retrying(existing.image_id, done)
         if old and old != key:
             blobs.delete(old)
-        existing.fields, existing.image_status, existing.updated_at = fields, "UPLOAD_SUCCEED", now
-        existing.user_name = p.username
-        store.save(existing)
-        audit.record(SURFACE, "merge_container_image", principal=p, resource=f"containerimage/{existing.image_id}")
+        if existing.image_id != image_id and _merging(row, prm["guid"]):
+            _release(row)
         return
-    same_id = load(image_id)
-    if same_id is not None:  # the caller's record under this id, for another name/tag: replaced
-        store.delete(same_id, unique=[_unique(same_id.user_id, same_id.image_name, same_id.image_version)])
-    img = EgContainerImage(_pk(image_id), "I", image_id=image_id, user_id=p.account_id, user_name=p.username,
+    if row is not None:  # the record under this id names another image (or is the placeholder): replaced
+        store.delete(row, unique=_claims(row))
+        old = (row.fields or {}).get("s3Key")
+        if old and old != key:
+            blobs.delete(old)
+    img = EgContainerImage(_pk(image_id), "I", image_id=image_id, user_id=user_id, user_name=prm["user_name"],
                            image_name=name, image_version=tag, image_type="private", image_status="UPLOAD_SUCCEED",
-                           fields=fields, created_at=now, updated_at=now).index()
-    store.create(img, unique=[_unique(p.account_id, name, tag)],
+                           fields=fields, created_at=row.created_at if row is not None else now,
+                           updated_at=now).index()
+    store.create(img, unique=[_unique(user_id, name, tag)],
                  conflict="an image with this name and version already exists")
-    audit.record(SURFACE, "merge_container_image", principal=p, resource=f"containerimage/{image_id}")
+
+
+def _release(row: EgContainerImage) -> None:
+    """The merge went into another record: drop the placeholder, or restore what the record was."""
+    if (row.fields or {}).get("placeholder"):
+        store.delete(row)
+        return
+
+    def restore(r):
+        r.image_status = ((r.fields or {}).get("merging") or {}).get("previous") or "UPLOAD_SUCCEED"
+        r.fields = {k: v for k, v in (r.fields or {}).items() if k != "merging"}
+    _save_retrying(row.image_id, restore)
+
+
+def merge_failed(image_id: str, guid: str) -> None:
+    """The merge failed: the record it ran under becomes UPLOAD_FAILED (the record has no field for the
+    reason; the job keeps it)."""
+    def failed(r):
+        r.image_status = "UPLOAD_FAILED"
+        r.fields = {k: v for k, v in (r.fields or {}).items() if k != "merging"}
+    if _merging(load(image_id), guid):
+        _save_retrying(image_id, failed)
 
 
 # ---------------------------------------------------------------- 2.8 synchronize

@@ -10,10 +10,14 @@ Keys:
 Files: chunks through :mod:`chalicelib.blobs.chunked` (session ``eg/vmimage/<id>/<identifier>``), merged to
 ``tenant/<userId>/edgegallery/vmimage/<id>/<fileName>``; or uploaded by presigned POST to
 ``uploads/edgegallery/vmimage/<id>/<fileName>`` and inspected by :func:`inspect_upload` (S3 event).
-Merge is done in the request (S3 multipart copy, flat memory); the status still goes through
-UPLOADING_MERGING, and the content is checked (qcow2 / iso magic must match the extension): success →
-``PUBLISHED`` (as upstream code writes) with slim status ``SLIM_WAIT``; mismatch → ``UPLOAD_FAILED`` +
-``errorType=formatMistake``.
+28.11 merge is a job (:mod:`.workflows_merge`; a multi-GB merge would outlast API Gateway's 29 s): the request
+checks names, ownership and that chunks 1..N exist (400/404 as before), sets UPLOADING_MERGING and answers 200
+at once; the job merges (S3 multipart copy, flat memory) and checks the content (qcow2 / iso magic must match
+the extension): success → ``PUBLISHED`` (as upstream code writes) with slim status ``SLIM_WAIT``; mismatch →
+``UPLOAD_FAILED`` + ``errorType=formatMistake`` (the merged object deleted); a failed merge →
+``UPLOAD_FAILED`` + ``fileSystemMergeFailed``. The same merge (fileName, identifier) asked again while it runs
+is a no-op 200; another one → 409/20019. The presigned POST comes from the extension route
+``POST .../vmimages/{imageId}/action/upload-url`` (body ``{"fileName"}``) and ends the same way.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from chalicelib import audit, blobs, events, jobs
 from chalicelib.blobs import chunked
 from chalicelib.core import aws, clock, ids
 from chalicelib.core.config import settings
-from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unavailable
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.base import Versioned
@@ -48,6 +52,8 @@ MAX_IMAGE_BYTES = 100 * 1024 ** 3          # the web client's limit
 DIRECT_DOWNLOAD_BYTES = 5 * 1024 * 1024    # larger files are served by a presigned URL (302)
 UPLOAD_PREFIX = "uploads/edgegallery/vmimage/"
 SLIM_JOB = "edgegallery.vmimage.slim"
+MERGE_JOB = "edgegallery.vmimage.merge"
+MERGING = "UPLOADING_MERGING"
 _IDENT = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 _FILE = re.compile(r"^[^/\\\x00-\x1f]{1,255}$")
 STR_FIELDS = {"osVersion": 50, "osBitType": 50, "userName": 50}
@@ -437,66 +443,123 @@ def _file_key(img: EgVmImage, filename: str) -> str:
 
 def _record(img: EgVmImage, *, key: str, filename: str, fmt: str, detected: str, size: int, sha256: str) -> bool:
     """Set the image's status from an inspected file; returns whether it was accepted."""
-    f = dict(img.fields or {})
     if detected != fmt:
         blobs.delete(key)
-        f.update(errorType="formatMistake")
+        f = dict(img.fields or {}, errorType="formatMistake")
         f.pop("s3Key", None)
         img.status = "UPLOAD_FAILED"
         img.fields = f
         save(img)
         return False
-    f.update(s3Key=key, imageFileName=filename, imageFormat=fmt, imageSize=size, checkSum=sha256,
-             uploadTime=clock.now(), imageSlimStatus="SLIM_WAIT")
-    f.pop("errorType", None)
-    img.fields = f
-    img.status = "PUBLISHED"  # upstream's merge success writes PUBLISHED (catalog §3.23)
+    _accept(img, key=key, filename=filename, fmt=fmt, size=size, sha256=sha256)
     save(img)
     return True
 
 
+def _accept(img: EgVmImage, *, key: str, filename: str, fmt: str, size: int, sha256: str) -> None:
+    f = dict(img.fields or {}, s3Key=key, imageFileName=filename, imageFormat=fmt, imageSize=size, checkSum=sha256,
+             uploadTime=clock.now(), imageSlimStatus="SLIM_WAIT")
+    f.pop("errorType", None)
+    img.fields = f
+    img.status = "PUBLISHED"  # upstream's merge success writes PUBLISHED (catalog §3.23)
+
+
 def merge(p: Principal, image_id, file_name, identifier) -> None:
+    """Check the request and the chunks, set UPLOADING_MERGING and start the merge job (see the module doc)."""
     img = writable(p, image_id)
     ident = _identifier(identifier)
     if not isinstance(file_name, str) or not _FILE.match(file_name.strip()):
         raise BadRequest("fileName is required", code=20003)
     file_name = file_name.strip()
     fmt = _format_of(file_name)
-    if img.status == "UPLOADING_MERGING":
-        raise BadRequest("the image is already being merged", code=20019)
+    if img.status == MERGING:
+        running = (img.fields or {}).get("merging") or {}
+        if (running.get("fileName"), running.get("identifier")) == (file_name, ident):
+            return  # the same merge asked again (a client retry): it is already running
+        raise Conflict("the image is already being merged", code=20019)
     session = _session(img, ident)
-    if not chunked.received(session):
-        raise NotFound("no uploaded chunks to merge", code=20016)
-    old_key = (img.fields or {}).get("s3Key")
-    img.status = "UPLOADING_MERGING"
+    chunked.check(session)
+    img.status = MERGING
+    img.fields = dict(img.fields or {}, merging={"fileName": file_name, "identifier": ident})
     save(img)  # optimistic lock: of two concurrent merges one gets 409
-    key = _file_key(img, file_name)
     try:
-        out = chunked.merge(session, key)
-    except Exception:
-        img.refresh()
-        img.status = "UPLOAD_FAILED"
-        img.fields = dict(img.fields or {}, errorType="fileSystemMergeFailed")
-        save(img)
+        jobs.start(MERGE_JOB, surface=SURFACE, tenant_id=p.account_id, actor=p.username,
+                   params={"image_id": int(img.image_id), "identifier": ident, "file_name": file_name,
+                           "format": fmt, "session": session, "key": _file_key(img, file_name)},
+                   resource=f"vmimage/{int(img.image_id)}")
+    except Unavailable:
+        merge_failed(int(img.image_id), ident, "fileSystemMergeFailed")
         raise
-    if old_key and old_key != key:
-        blobs.delete(old_key)
-    ok = _record(img, key=key, filename=file_name, fmt=fmt, detected=chunked.detect_format(out["head"]),
-                 size=out["size"], sha256=out["sha256"])
-    audit.record(SURFACE, "merge_vm_image", "ok" if ok else "failed", principal=p,
-                 resource=f"vmimage/{img.image_id}")
-    if not ok:
-        raise BadRequest(f"the file content is not a {fmt} image", code=20024)
+    audit.record(SURFACE, "merge_vm_image", "started", principal=p, resource=f"vmimage/{img.image_id}")
+
+
+def _merging(image_id: int, identifier: str) -> EgVmImage | None:
+    """The image if it is still being merged from ``identifier`` (a late or repeated step finds None)."""
+    img = get_image(image_id)
+    if img is None or img.status != MERGING or ((img.fields or {}).get("merging") or {}).get(
+            "identifier") != identifier:
+        return None
+    return img
+
+
+def _updated(image_id: int, identifier: str, fn) -> EgVmImage | None:
+    for _ in range(5):
+        img = _merging(image_id, identifier)
+        if img is None:
+            return None
+        fn(img)
+        img.fields = {k: v for k, v in (img.fields or {}).items() if k != "merging"}
+        try:
+            return save(img)
+        except Conflict:
+            continue
+    raise Conflict("the image was changed concurrently")
+
+
+def record_merge(prm: dict, merged: dict) -> None:
+    """The merge job's result: PUBLISHED with the file's facts (the previous file, if another, deleted)."""
+    key = prm["key"]
+
+    def done(img):
+        old = (img.fields or {}).get("s3Key")
+        if old and old != key:
+            blobs.delete(old)
+        _accept(img, key=key, filename=prm["file_name"], fmt=prm["format"], size=merged["size"],
+                sha256=merged["sha256"])
+    _updated(prm["image_id"], prm["identifier"], done)
+
+
+def check_merged(prm: dict, merged: dict) -> None:
+    """Merged content that is not what the file name says (qcow2/iso magic) is deleted and refused."""
+    if merged["format"] != prm["format"]:
+        blobs.delete(prm["key"])
+        raise BadRequest(f"the file content is not a {prm['format']} image", code=20024)
+
+
+def merge_failed(image_id: int, identifier: str, error_type: str) -> None:
+    def failed(img):
+        img.status = "UPLOAD_FAILED"
+        img.fields = dict(img.fields or {}, errorType=error_type)
+    _updated(image_id, identifier, failed)
 
 
 # ---------------------------------------------------------------- presigned upload + S3 inspector
-def upload_url(p: Principal, image_id, filename: str) -> dict:
-    """A presigned POST to upload the whole image file directly to S3 (bypasses API Gateway's limits)."""
+def upload_url(p: Principal, image_id, filename) -> dict:
+    """A presigned POST ``{url, fields}`` to upload the whole image file straight to S3 (no API Gateway or
+    Lambda limits); the S3 event then inspects it (:func:`inspect_upload`). The image becomes UPLOADING."""
     img = writable(p, image_id)
-    if not isinstance(filename, str) or not _FILE.match(filename):
+    if not isinstance(filename, str) or not _FILE.match(filename.strip()):
         raise BadRequest("fileName is required", code=20003)
+    filename = filename.strip()
     _format_of(filename)
-    return blobs.presign_post(f"{UPLOAD_PREFIX}{int(img.image_id)}/{filename}", max_bytes=MAX_IMAGE_BYTES)
+    if img.status == MERGING:
+        raise BadRequest("the image is being merged", code=20018)
+    post = blobs.presign_post(f"{UPLOAD_PREFIX}{int(img.image_id)}/{filename}", max_bytes=MAX_IMAGE_BYTES)
+    if img.status != "UPLOADING":
+        img.status = "UPLOADING"
+        save(img)
+    audit.record(SURFACE, "presign_vm_image_upload", principal=p, resource=f"vmimage/{img.image_id}")
+    return {"url": post["url"], "fields": post["fields"]}
 
 
 def _inspect(key: str) -> tuple[bytes, str, int]:

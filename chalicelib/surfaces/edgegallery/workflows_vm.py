@@ -18,7 +18,7 @@ import time
 from chalicelib import audit, blobs, jobs, targets
 from chalicelib.blobs import chunked
 from chalicelib.core import clock
-from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unavailable
 from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.edgegallery import app_pk
@@ -32,6 +32,7 @@ from chalicelib.surfaces.edgegallery.common import datetime_str, new_uuid
 SURFACE = "edgegallery"
 LAUNCH_JOB = "edgegallery.vm.launch"
 EXPORT_JOB = "edgegallery.vm.export"
+MERGE_FILE_JOB = "edgegallery.vm.merge-file"
 BUILD, DISTRIBUTE, INSTANTIATE = ("Build Application Package", "Distribute Application Package",
                                   "Instantiate Application")
 CREATE_IMAGE, DOWNLOAD_IMAGE = "Create Image", "Download Image"
@@ -293,14 +294,27 @@ def vnc_info(p: Principal, app_id: str, vm_id: str) -> dict:
 
 
 # ---------------------------------------------------------------- 22.6 / 22.5 files into a VM
+# 22.5 merge is a job (.workflows_merge): the request checks names and that chunks 1..N exist, records the
+# file in the VM's ``files`` (status UPLOADING_MERGING) and answers ``true`` at once; the job ends the entry
+# UPLOAD_SUCCEED (size, sha256, uploadTime) or UPLOAD_FAILED (errorMessage). The same merge asked again while
+# it runs is a no-op; a merge of another upload into the same fileName while it runs → 409/20019.
+MERGING = "UPLOADING_MERGING"
+
+
 def _file_session(vm, identifier: str) -> str:
     return f"eg/vmfile/{vm.vm_id}/{identifier}"
+
+
+def _merging_files(vm) -> list[dict]:
+    return [x for x in ((vm.fields or {}).get("files") or []) if x.get("status") == MERGING]
 
 
 def upload_file_chunk(p: Principal, app_id: str, vm_id: str, ctx):
     app = vms_svc._vm_app(apps.writable(p, app_id))
     vm = vms_svc.load(app, vm_id)
     form = chunked.form(ctx)
+    if any(x.get("identifier") == form.identifier for x in _merging_files(vm)):
+        raise BadRequest("the file is being merged", code=20018)
     chunked.save_chunk(_file_session(vm, form.identifier), form.chunk_number, form.data)
     return envelope.true()
 
@@ -311,15 +325,51 @@ def merge_file(p: Principal, app_id: str, vm_id: str, file_name, identifier):
     if not isinstance(file_name, str) or not images._FILE.match(file_name.strip()):
         raise BadRequest("fileName is required", code=20003)
     file_name = file_name.strip()
+    running = next((x for x in _merging_files(vm) if x.get("fileName") == file_name), None)
+    if running is not None:
+        if running.get("identifier") == ident:
+            return envelope.true()  # the same merge asked again (a client retry): it is already running
+        raise Conflict("the file is already being merged", code=20019)
+    session = _file_session(vm, ident)
+    chunked.check(session)
     key = blobs.key(app.user_id, SURFACE, "vmfile", vm.vm_id, file_name)
-    out = chunked.merge(_file_session(vm, ident), key)
-
-    def fn(v):
-        files = [x for x in ((v.fields or {}).get("files") or []) if x.get("fileName") != file_name]
-        files.append({"fileName": file_name, "size": out["size"], "sha256": out["sha256"], "key": key,
-                      "uploadTime": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(clock.now()))})
-        v.fields = dict(v.fields or {}, files=files[-50:])
-    _patch(app.app_id, vm.vm_id, fn)
-    audit.record(SURFACE, "push_file_to_vm", principal=p, resource=f"application/{app_id}/vm/{vm_id}",
+    vm.fields = dict(vm.fields or {}, files=_with_file(vm, {"fileName": file_name, "identifier": ident,
+                                                            "key": key, "status": MERGING}))
+    vms_svc.save(vm)  # optimistic lock: of two concurrent merges one gets 409
+    try:
+        jobs.start(MERGE_FILE_JOB, surface=SURFACE, tenant_id=p.account_id, actor=p.username,
+                   params={"app_id": app.app_id, "vm_id": vm.vm_id, "file_name": file_name, "identifier": ident,
+                           "session": session, "key": key},
+                   resource=f"application/{app.app_id}/vm/{vm.vm_id}")
+    except Unavailable:
+        file_merge_failed(app.app_id, vm.vm_id, file_name, ident, "the job queue is unavailable")
+        raise
+    audit.record(SURFACE, "push_file_to_vm", "started", principal=p, resource=f"application/{app_id}/vm/{vm_id}",
                  detail=file_name)
     return envelope.true()
+
+
+def _with_file(vm, entry: dict) -> list[dict]:
+    """The VM's files with ``entry`` replacing any of the same name (the newest 50 kept)."""
+    files = [x for x in ((vm.fields or {}).get("files") or []) if x.get("fileName") != entry["fileName"]]
+    return (files + [entry])[-50:]
+
+
+def _set_file(app_id: str, vm_id: str, file_name: str, identifier: str, **kw) -> None:
+    """Settle the file's merging entry (a late or repeated step finds it settled and changes nothing)."""
+    def fn(v):
+        entry = next((x for x in _merging_files(v) if x.get("fileName") == file_name
+                      and x.get("identifier") == identifier), None)
+        if entry is not None:
+            v.fields = dict(v.fields or {}, files=_with_file(v, {**entry, **kw}))
+    _patch(app_id, vm_id, fn)
+
+
+def file_merged(prm: dict, merged: dict) -> None:
+    _set_file(prm["app_id"], prm["vm_id"], prm["file_name"], prm["identifier"], status="UPLOAD_SUCCEED",
+              size=merged["size"], sha256=merged["sha256"],
+              uploadTime=time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(clock.now())))
+
+
+def file_merge_failed(app_id: str, vm_id: str, file_name: str, identifier: str, error: str) -> None:
+    _set_file(app_id, vm_id, file_name, identifier, status="UPLOAD_FAILED", errorMessage=error[:500])

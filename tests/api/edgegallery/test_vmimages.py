@@ -42,12 +42,29 @@ def send_chunk(caller, image_id, n, data, *, filename="disk.qcow2", identifier="
     return r.status_code, r.body
 
 
-def upload(caller, image_id, content: bytes, filename="disk.qcow2", identifier="ident-1"):
+def upload(caller, image_id, content: bytes, drain, filename="disk.qcow2", identifier="ident-1"):
+    """Send ``content`` in three chunks, merge, and run the merge job to its end; the merge's answer."""
     thirds = [content[: len(content) // 3], content[len(content) // 3: 2 * len(content) // 3],
               content[2 * len(content) // 3:]]
     for n, part in enumerate(thirds, 1):
         assert send_chunk(caller, image_id, n, part, filename=filename, identifier=identifier)[0] == 200
-    return caller.get(f"{IMAGES}/{image_id}/action/merge?fileName={filename}&identifier={identifier}")
+    out = caller.get(f"{IMAGES}/{image_id}/action/merge?fileName={filename}&identifier={identifier}")
+    if out[0] == 200:
+        assert drain(lambda: caller.get(f"{IMAGES}/{image_id}")[1]["status"] != "UPLOADING_MERGING", timeout=30)
+    return out
+
+
+def jobs_of(caller) -> list:
+    """The caller's jobs, newest first."""
+    from chalicelib import jobs
+    return jobs.page(tenant_id=caller.account.account_id, limit=50).items
+
+
+def file_keys(image_id) -> list[str]:
+    s3, bucket = aws.client("s3"), settings().bucket
+    return [o["Key"] for prefix in ("tenant/", f"uploads/edgegallery/vmimage/{image_id}/")
+            for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+            if f"/vmimage/{image_id}/" in o["Key"]]
 
 
 def test_create_get_modify_delete(dev, other_dev, guest):
@@ -118,7 +135,7 @@ def test_list_filters_visibility_and_paging(dev, other_dev, eg_admin):
     assert dev.put(f"{IMAGES}/{theirs['id']}", {"osVersion": "1"})[0] == 403
 
 
-def test_chunked_upload_resume_merge_download(dev, other_dev):
+def test_chunked_upload_resume_merge_download(dev, other_dev, drain):
     img = make(dev)
     iid = img["id"]
     content = QCOW2 * 5
@@ -134,8 +151,11 @@ def test_chunked_upload_resume_merge_download(dev, other_dev):
     assert other_dev.get(f"{IMAGES}/{iid}/action/upload?identifier=ident-1")[0] == 404
     for n, part in enumerate(chunks[8:], 9):
         assert send_chunk(dev, iid, n, part)[0] == 200
-    status, body = dev.get(f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=ident-1")
-    assert status == 200
+    r = dev.client.http.get(f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=ident-1",
+                            headers=dev.headers)
+    assert (r.status_code, r.body) == (200, b"")  # answered at once; the merge runs as a job
+    assert dev.get(f"{IMAGES}/{iid}")[1]["status"] == "UPLOADING_MERGING"
+    assert drain(lambda: dev.get(f"{IMAGES}/{iid}")[1]["status"] != "UPLOADING_MERGING", timeout=30)
     got = dev.get(f"{IMAGES}/{iid}")[1]
     assert got["status"] == "PUBLISHED" and got["imageSlimStatus"] == "SLIM_WAIT" and got["imageFormat"] == "qcow2"
     assert got["imageSize"] == len(content) and got["imageFileName"] == "disk.qcow2" and len(got["checkSum"]) == 64
@@ -149,7 +169,7 @@ def test_chunked_upload_resume_merge_download(dev, other_dev):
                                                   "uploadTimeEnd": "2999-12-31"})[1]["totalCount"] == 1
 
 
-def test_chunk_and_merge_errors(dev, guest):
+def test_chunk_and_merge_errors(dev, guest, drain):
     img = make(dev)
     iid = img["id"]
     status, _ = send_chunk(dev, iid, 1, b"abc", filename="disk.vmdk")
@@ -163,25 +183,33 @@ def test_chunk_and_merge_errors(dev, guest):
     assert dev.client.http.post(f"{IMAGES}/{iid}/action/upload", headers={**dev.headers, "content-type": ct},
                                 body=raw).status_code == 400
     assert guest.get(f"{IMAGES}/{iid}/action/merge?fileName=a.qcow2&identifier=i1")[0] in (403, 404)
-    # merge without chunks, bad names
+    # merge without chunks, with a missing chunk, bad names: refused in the request, no job
     assert dev.get(f"{IMAGES}/{iid}/action/merge?fileName=a.qcow2&identifier=none")[0] == 404
     assert dev.get(f"{IMAGES}/{iid}/action/merge?fileName=a.txt&identifier=none")[0] == 400
+    assert dev.get(f"{IMAGES}/{iid}/action/merge?identifier=none")[0] == 400
+    assert dev.get(f"{IMAGES}/{iid}/action/merge?fileName=a.qcow2&identifier=no%20pe")[0] == 400
+    assert send_chunk(dev, iid, 2, QCOW2, identifier="gap")[0] == 200
+    status, body = dev.get(f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=gap")
+    assert (status, body["retCode"]) == (400, 20019)
     assert dev.get(f"{IMAGES}/{iid}/action/upload")[0] == 400  # identifier missing
-    # content that is not what the extension says → UPLOAD_FAILED, formatMistake
-    status, body = upload(dev, iid, b"not an image at all" * 10)
-    assert status == 400 and body["retCode"] == 20024
+    assert jobs_of(dev) == [] and dev.get(f"{IMAGES}/{iid}")[1]["status"] == "UPLOADING"
+    # content that is not what the extension says → the job fails: UPLOAD_FAILED, formatMistake, file deleted
+    assert upload(dev, iid, b"not an image at all" * 10, drain)[0] == 200
     got = dev.get(f"{IMAGES}/{iid}")[1]
     assert got["status"] == "UPLOAD_FAILED" and got["errorType"] == "formatMistake" and got["imageSize"] is None
     assert dev.get(f"{IMAGES}/{iid}/action/download")[0] == 404
+    assert file_keys(iid) == []
+    job = jobs_of(dev)[0]
+    assert job.status == "FAILED" and "not a qcow2 image" in job.error and job.resource == f"vmimage/{iid}"
     # an iso is fine
-    assert upload(dev, iid, ISO, filename="cd.iso", identifier="iso-1")[0] == 200
+    assert upload(dev, iid, ISO, drain, filename="cd.iso", identifier="iso-1")[0] == 200
     got = dev.get(f"{IMAGES}/{iid}")[1]
     assert got["status"] == "PUBLISHED" and got["imageFormat"] == "iso" and got["errorType"] is None
     # slimming an iso is refused
     assert dev.post(f"{IMAGES}/{iid}/action/slim")[0] == 400
 
 
-def test_cancel_reset_and_merging_guard(dev):
+def test_cancel_reset_and_merging_guard(dev, drain):
     from chalicelib.surfaces.edgegallery import service_vmimages as svc
     img = make(dev)
     iid = img["id"]
@@ -196,11 +224,14 @@ def test_cancel_reset_and_merging_guard(dev):
     assert dev.delete(f"{IMAGES}/{iid}/action/upload?identifier=ident-1")[0] == 400
     assert dev.put(f"{IMAGES}/{iid}/action/reset")[0] == 400
     assert dev.delete(f"{IMAGES}/{iid}")[0] == 400
+    assert dev.post(f"{IMAGES}/{iid}/action/upload-url", {"fileName": "disk.qcow2"})[0] == 400
+    status, body = dev.get(f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=ident-1")
+    assert (status, body["retCode"]) == (409, 20019)
     assert dev.get(f"{IMAGES}/{iid}")[1]["status"] == "UPLOADING_MERGING"
     row = svc.get_image(iid)
     row.status = "UPLOAD_FAILED"
     svc.save(row)
-    assert upload(dev, iid, QCOW2, identifier="again")[0] == 200
+    assert upload(dev, iid, QCOW2, drain, identifier="again")[0] == 200
     assert dev.put(f"{IMAGES}/{iid}/action/reset") == (200, True)
     got = dev.get(f"{IMAGES}/{iid}")[1]
     assert got["status"] == "UPLOAD_WAIT" and got["imageFileName"] is None and got["imageSize"] is None
@@ -213,7 +244,7 @@ def test_publish_admin_only_and_slim_operation(dev, eg_admin, drain):
     assert dev.put(f"{IMAGES}/{iid}/action/publish")[0] == 403
     assert eg_admin.put(f"{IMAGES}/{iid}/action/publish")[0] == 400  # nothing uploaded yet
     assert dev.post(f"{IMAGES}/{iid}/action/slim")[0] == 400
-    assert upload(dev, iid, QCOW2)[0] == 200
+    assert upload(dev, iid, QCOW2, drain)[0] == 200
     assert eg_admin.put(f"{IMAGES}/{iid}/action/publish") == (200, True)
     assert dev.get(f"{IMAGES}/{iid}")[1]["status"] == "PUBLISHED"
     status, body = dev.post(f"{IMAGES}/{iid}/action/slim")
@@ -227,13 +258,104 @@ def test_publish_admin_only_and_slim_operation(dev, eg_admin, drain):
     assert dev.get(f"{IMAGES}/{iid}")[1]["imageSlimStatus"] == "SLIM_SUCCEED"
 
 
-def test_large_download_is_a_presigned_redirect(dev, monkeypatch):
+def test_large_download_is_a_presigned_redirect(dev, monkeypatch, drain):
     from chalicelib.surfaces.edgegallery import service_vmimages as svc
     img = make(dev)
-    assert upload(dev, img["id"], QCOW2)[0] == 200
+    assert upload(dev, img["id"], QCOW2, drain)[0] == 200
     monkeypatch.setattr(svc, "DIRECT_DOWNLOAD_BYTES", 100)
     r = dev.client.http.get(f"{IMAGES}/{img['id']}/action/download", headers={**dev.headers, "accept": "*/*"})
     assert r.status_code == 302 and "disk.qcow2" in r.headers["Location"]
+
+
+def test_merge_runs_as_a_job_and_a_repeat_is_a_no_op(dev, other_dev, drain):
+    img = make(dev)
+    iid = img["id"]
+    for n, part in enumerate((QCOW2[:700], QCOW2[700:]), 1):
+        assert send_chunk(dev, iid, n, part)[0] == 200
+    merge = f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=ident-1"
+    assert dev.get(merge)[0] == 200
+    assert dev.get(f"{IMAGES}/{iid}")[1]["status"] == "UPLOADING_MERGING"
+    assert dev.get(merge)[0] == 200 and len(jobs_of(dev)) == 1  # the same merge again: already running
+    status, body = dev.get(f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=ident-2")
+    assert (status, body["retCode"]) == (409, 20019)
+    assert send_chunk(dev, iid, 3, b"late")[0] == 400
+    assert other_dev.get(merge)[0] == 404
+    assert drain(lambda: dev.get(f"{IMAGES}/{iid}")[1]["status"] != "UPLOADING_MERGING", timeout=30)
+    got = dev.get(f"{IMAGES}/{iid}")[1]
+    assert got["status"] == "PUBLISHED" and got["imageSize"] == len(QCOW2) and got["errorType"] is None
+    job = jobs_of(dev)[0]
+    assert job.status == "SUCCEEDED" and job.job_kind == "edgegallery.vmimage.merge"
+    assert dev.get(merge)[0] == 404  # the chunks were consumed
+
+
+def test_merge_steps_are_idempotent_and_a_vanished_upload_fails_the_merge(dev, drain):
+    from chalicelib import jobs
+    from chalicelib.blobs import chunked
+    img = make(dev)
+    iid = img["id"]
+    for n, part in enumerate((QCOW2[:700], QCOW2[700:]), 1):
+        assert send_chunk(dev, iid, n, part)[0] == 200
+    assert dev.get(f"{IMAGES}/{iid}/action/merge?fileName=disk.qcow2&identifier=ident-1")[0] == 200
+    job = jobs_of(dev)[0]
+    wf = jobs.workflow_for(job.job_kind)
+    for _ in range(2):  # a redelivered apply finds no chunks and reuses the recorded merge
+        job.refresh()
+        assert wf.apply(job) is True
+    job.refresh()
+    wf.finalize(job)
+    assert dev.get(f"{IMAGES}/{iid}")[1]["status"] == "PUBLISHED"
+    job.refresh()
+    wf.finalize(job)  # late or repeated: the image is settled, nothing changes
+    before = dev.get(f"{IMAGES}/{iid}")[1]
+    assert drain(lambda: jobs_of(dev)[0].status == "SUCCEEDED", timeout=30)
+    assert dev.get(f"{IMAGES}/{iid}")[1]["checkSum"] == before["checkSum"]
+    # chunks that disappear before the job runs: UPLOAD_FAILED, fileSystemMergeFailed
+    other = make(dev, name="other")
+    assert send_chunk(dev, other["id"], 1, QCOW2, identifier="gone")[0] == 200
+    assert dev.get(f"{IMAGES}/{other['id']}/action/merge?fileName=disk.qcow2&identifier=gone")[0] == 200
+    chunked.cancel(f"eg/vmimage/{other['id']}/gone")
+    assert drain(lambda: dev.get(f"{IMAGES}/{other['id']}")[1]["status"] != "UPLOADING_MERGING", timeout=30)
+    got = dev.get(f"{IMAGES}/{other['id']}")[1]
+    assert got["status"] == "UPLOAD_FAILED" and got["errorType"] == "fileSystemMergeFailed"
+    assert jobs_of(dev)[0].status == "FAILED"
+
+
+def test_upload_url_route_presigned_post_end_to_end(dev, other_dev, guest, drain):
+    """The extension route gives a presigned POST; the file goes straight to S3 and the S3 event settles it."""
+    import requests
+    good, bad = make(dev, name="good"), make(dev, name="bad")
+    url = f"{IMAGES}/{good['id']}/action/upload-url"
+    status, post = dev.post(url, {"fileName": "disk.qcow2"})
+    assert status == 200 and set(post) == {"url", "fields"}, post
+    assert post["fields"]["key"] == f"uploads/edgegallery/vmimage/{good['id']}/disk.qcow2"
+    assert dev.get(f"{IMAGES}/{good['id']}")[1]["status"] == "UPLOADING"
+    r = requests.post(post["url"], data=post["fields"], files={"file": ("disk.qcow2", QCOW2)})
+    assert r.status_code in (200, 201, 204), r.text
+    assert drain(lambda: dev.get(f"{IMAGES}/{good['id']}")[1]["status"] != "UPLOADING", timeout=30)
+    g = dev.get(f"{IMAGES}/{good['id']}")[1]
+    assert g["status"] == "PUBLISHED" and g["imageSize"] == len(QCOW2) and g["imageFileName"] == "disk.qcow2"
+    assert g["imageSlimStatus"] == "SLIM_WAIT" and len(g["checkSum"]) == 64
+    r = dev.client.http.get(f"{IMAGES}/{good['id']}/action/download", headers={**dev.headers, "accept": "*/*"})
+    assert r.body == QCOW2
+    # content that is not what the name says → UPLOAD_FAILED, formatMistake, the object deleted
+    post = dev.post(f"{IMAGES}/{bad['id']}/action/upload-url", {"fileName": "cd.iso"})[1]
+    assert requests.post(post["url"], data=post["fields"], files={"file": ("cd.iso", QCOW2)}).status_code < 300
+    assert drain(lambda: dev.get(f"{IMAGES}/{bad['id']}")[1]["status"] != "UPLOADING", timeout=30)
+    b = dev.get(f"{IMAGES}/{bad['id']}")[1]
+    assert b["status"] == "UPLOAD_FAILED" and b["errorType"] == "formatMistake"
+    assert file_keys(bad["id"]) == []
+    # bad input changes nothing
+    for body in ({}, {"fileName": ""}, {"fileName": 3}, {"fileName": "a/b.qcow2"}):
+        status, out = dev.post(url, body)
+        assert (status, out["retCode"]) == (400, 20003), body
+    status, out = dev.post(url, {"fileName": "disk.vmdk"})
+    assert (status, out["retCode"]) == (400, 20024)
+    assert dev.post(url, raw="{nope")[0] == 400 and dev.post(url, ["disk.qcow2"])[0] == 400
+    assert other_dev.post(url, {"fileName": "disk.qcow2"})[0] == 404
+    assert guest.post(url, {"fileName": "disk.qcow2"})[0] in (403, 404)
+    assert dev.post(f"{IMAGES}/abc/action/upload-url", {"fileName": "disk.qcow2"})[0] == 400
+    assert dev.post(f"{IMAGES}/999999/action/upload-url", {"fileName": "disk.qcow2"})[0] == 404
+    assert dev.get(f"{IMAGES}/{good['id']}")[1]["status"] == "PUBLISHED"
 
 
 def test_presigned_upload_is_inspected_through_the_s3_event(dev, drain):

@@ -1,6 +1,7 @@
 """EdgeGallery VmApp (group 12), VmApp-network (19), VmApp-operation (22)."""
 from __future__ import annotations
 
+from chalicelib import jobs
 from chalicelib.surfaces.edgegallery.common import new_uuid
 from tests.api.edgegallery.test_vmimages import IMAGES, QCOW2, multipart, upload
 
@@ -151,7 +152,7 @@ def test_launch_ssh_vnc_export(dev, other_dev, drain, new_app):
     app = new_app(appClass="VM")
     base = f"{APPS}/{app['id']}"
     img = image(dev)
-    assert upload(dev, img, QCOW2)[0] == 200
+    assert upload(dev, img, QCOW2, drain)[0] == 200
     vm, op = _deploy(dev, app, img, drain)
     assert op["status"] == "SUCCESS" and op["progress"] == 100 and op["objectType"] == "APPLICATION_INSTANCE"
     assert [a["actionName"] for a in op["actionStatusList"]] == [
@@ -200,22 +201,69 @@ def test_launch_failure_on_the_target(dev, drain, new_app):
     assert dev.post(f"{APPS}/{app['id']}/vms/{vm['id']}/action/launch")[0] == 200  # a failed launch may be retried
 
 
+def _files(app_id, vm_id) -> dict:
+    """The VM's file entries by name (kept in the VM record; the catalog's VM shows no file fields)."""
+    from chalicelib.surfaces.edgegallery import workflows_vm
+    return {f["fileName"]: f for f in (workflows_vm._vm(app_id, vm_id).fields or {}).get("files") or []}
+
+
+def _send_file(dev, base, parts, identifier="f1", filename="a.txt"):
+    for n, part in enumerate(parts, 1):
+        ct, raw = multipart({"chunkNumber": n, "identifier": identifier, "filename": filename,
+                             "totalChunks": len(parts)}, part)
+        r = dev.client.http.post(f"{base}/upload-file", headers={**dev.headers, "content-type": ct}, body=raw)
+        assert (r.status_code, r.body) == (200, b"true")
+
+
 def test_upload_file_into_a_deployed_vm(dev, drain, new_app):
+    from chalicelib import blobs
     app = new_app(appClass="VM")
     vm, op = _deploy(dev, app, image(dev), drain)
     base = f"{APPS}/{app['id']}/vms/{vm['id']}/action"
-    for n, part in enumerate((b"hello ", b"world"), 1):
-        ct, raw = multipart({"chunkNumber": n, "identifier": "f1", "filename": "a.txt", "totalChunks": 2}, part)
-        r = dev.client.http.post(f"{base}/upload-file", headers={**dev.headers, "content-type": ct}, body=raw)
-        assert (r.status_code, r.body) == (200, b"true")
-    assert dev.get(f"{base}/merge-file?fileName=a.txt&identifier=f1") == (200, True)
+    _send_file(dev, base, (b"hello ", b"world"))
+    assert dev.get(f"{base}/merge-file?fileName=a.txt&identifier=f1") == (200, True)  # answered at once
+    assert _files(app["id"], vm["id"])["a.txt"]["status"] == "UPLOADING_MERGING"
+    assert dev.get(f"{base}/merge-file?fileName=a.txt&identifier=f1") == (200, True)  # a repeat: no second job
+    status, out = dev.get(f"{base}/merge-file?fileName=a.txt&identifier=f2")
+    assert (status, out["retCode"]) == (409, 20019)
+    ct, raw = multipart({"chunkNumber": 3, "identifier": "f1", "filename": "a.txt"}, b"late")
+    assert dev.client.http.post(f"{base}/upload-file", headers={**dev.headers, "content-type": ct},
+                                body=raw).status_code == 400
+    assert drain(lambda: _files(app["id"], vm["id"])["a.txt"]["status"] != "UPLOADING_MERGING", timeout=30)
+    entry = _files(app["id"], vm["id"])["a.txt"]
+    assert entry["status"] == "UPLOAD_SUCCEED" and entry["size"] == 11 and len(entry["sha256"]) == 64
+    merges = [j for j in jobs.page(tenant_id=dev.account.account_id, limit=50).items
+              if j.job_kind == "edgegallery.vm.merge-file"]
+    assert [j.status for j in merges] == ["SUCCEEDED"]
     assert dev.get(f"{base}/merge-file?fileName=a.txt&identifier=f1")[0] == 404  # chunks consumed
     assert dev.get(f"{base}/merge-file?identifier=f1")[0] == 400
+    assert dev.get(f"{base}/merge-file?fileName=a/b.txt&identifier=f1")[0] == 400
+    _send_file(dev, base, (b"x",), identifier="gap")  # chunks 1 and 3: chunk 2 is missing
+    ct, raw = multipart({"chunkNumber": 3, "identifier": "gap", "filename": "b.txt"}, b"z")
+    dev.client.http.post(f"{base}/upload-file", headers={**dev.headers, "content-type": ct}, body=raw)
+    status, out = dev.get(f"{base}/merge-file?fileName=b.txt&identifier=gap")
+    assert (status, out["retCode"]) == (400, 20019) and "b.txt" not in _files(app["id"], vm["id"])
     r = dev.client.http.post(f"{base}/upload-file", headers={**dev.headers, "content-type": "application/json"},
                              body=b"{}")
     assert r.status_code == 400
-    from chalicelib import blobs
     assert blobs.get(blobs.key(dev.account.account_id, "edgegallery", "vmfile", vm["id"], "a.txt")) == b"hello world"
+
+
+def test_a_vm_file_merge_that_fails_marks_the_file_failed(dev, drain, new_app):
+    from chalicelib.blobs import chunked
+    app = new_app(appClass="VM")
+    vm, op = _deploy(dev, app, image(dev), drain)
+    base = f"{APPS}/{app['id']}/vms/{vm['id']}/action"
+    _send_file(dev, base, (b"data",), identifier="gone", filename="c.bin")
+    assert dev.get(f"{base}/merge-file?fileName=c.bin&identifier=gone") == (200, True)
+    chunked.cancel(f"eg/vmfile/{vm['id']}/gone")  # the chunks vanish before the job runs
+    assert drain(lambda: _files(app["id"], vm["id"])["c.bin"]["status"] != "UPLOADING_MERGING", timeout=30)
+    entry = _files(app["id"], vm["id"])["c.bin"]
+    assert entry["status"] == "UPLOAD_FAILED" and "no uploaded chunks" in entry["errorMessage"]
+    # a new upload of the same file name may be merged again
+    _send_file(dev, base, (b"data2",), identifier="again", filename="c.bin")
+    assert dev.get(f"{base}/merge-file?fileName=c.bin&identifier=again") == (200, True)
+    assert drain(lambda: _files(app["id"], vm["id"])["c.bin"]["status"] == "UPLOAD_SUCCEED", timeout=30)
 
 
 def test_deleting_the_application_removes_vm_state(dev, drain, new_app):
@@ -238,7 +286,7 @@ def test_package_generation_and_clean_env_use_the_real_vms(dev, drain, new_app):
     app = new_app(appClass="VM")
     base = f"{APPS}/{app['id']}"
     img = image(dev)
-    assert upload(dev, img, QCOW2)[0] == 200
+    assert upload(dev, img, QCOW2, drain)[0] == 200
     vm, op = _deploy(dev, app, img, drain)
     status, pkg = dev.post(f"{base}/action/generate-package")
     assert status == 200, pkg
