@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 	$(PY) -m bench.merge --sizes 256,1024
 	$(PY) -m bench.package
+	$(PY) -m bench.mx_show
 
 clean:
 	rm -rf build .pytest_cache

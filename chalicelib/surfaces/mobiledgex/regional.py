@@ -285,3 +285,62 @@ def references(kind_name: str):
 def refs_of(kind: Kind, data: dict) -> list[Ref]:
     fn = _REFS.get(kind.name)
     return _dedupe(fn(data)) if fn else []
+
+
+def write_linked(kind: Kind, region: str, old: MxObj | None, data: dict | None, *,
+                 rewrite: Iterable[MxObj] = (), exists: str = "") -> MxObj | None:
+    """Create (``old`` None), save, or delete (``data`` None) one object and, in the same transaction, save
+    other objects under their version (``rewrite``): objects that keep a copy of the relation, e.g. the
+    cloudlets whose pool list a CloudletPool write changes. References are claimed and released as
+    :func:`create`/:func:`save`/:func:`delete` do; a claimed target that is also rewritten is not
+    condition-checked as well (one operation per item in a transaction): its versioned save proves it exists.
+    """
+    rewrite = list(rewrite)
+    rewritten = {(i.obj_kind, i.key_str) for i in rewrite}
+    old_refs = {(r.kind.name, r.key_str): r for r in (refs_of(kind, old.data) if old is not None else [])}
+    new_refs = {(r.kind.name, r.key_str): r for r in (refs_of(kind, data) if data is not None else [])}
+    added = [r for k, r in new_refs.items() if k not in old_refs]
+    removed = [r for k, r in old_refs.items() if k not in new_refs]
+    if old is None:
+        key = kind.key_str(data)
+        item = MxObj(MxObj.pk_of(region, kind.name), key, region=region, obj_kind=kind.name, key_str=key,
+                     org=kind.org_of(data), data=data, extra={}, messages=[], created_at=int(clock.now_s()))
+    else:
+        item, key = old, old.key_str
+        if data is not None:
+            item.data, item.org = data, kind.org_of(data)
+    if data is not None:
+        item.index(("BY", kind.by(data)) if kind.by else None)
+    else:
+        user = in_use(kind, region, key)
+        if user is not None:
+            raise BadRequest(f"{kind.name} in use by {user}")
+    try:
+        with TransactWrite(connection=store.connection()) as tx:
+            if old is None:
+                tx.save(item, condition=MxObj.pk.does_not_exist())
+            elif data is None:
+                counter = store.Counter.key(f"MXUSES#{region}#{kind.name}#{key}")
+                tx.delete(item)
+                tx.condition_check(store.Counter, counter.pk, counter.sk,
+                                   condition=store.Counter.pk.does_not_exist() | (store.Counter.n <= 0))
+            else:
+                tx.save(item)
+            for ref in added:
+                if (ref.kind.name, ref.key_str) in rewritten:
+                    tx.update(_uses_counter(region, ref), actions=[store.Counter.n.add(1)])
+                    tx.save(_ref_item(region, ref, kind, key))
+                else:
+                    _claim(tx, region, kind, key, ref)
+            for ref in removed:
+                _release(tx, region, kind, key, ref)
+            for other in rewrite:
+                tx.save(other)
+    except TransactWriteError as exc:
+        if data is None:
+            user = in_use(kind, region, key)
+            if user is not None:
+                raise BadRequest(f"{kind.name} in use by {user}") from None
+        _raise_write(exc, exists=exists or (f"{kind.key_label} {key} already exists" if old is None else ""),
+                     region=region, refs=added, item=item if old is None else None)
+    return None if data is None else item
