@@ -90,6 +90,8 @@ def bootstrap(*, inventory: bool = True) -> tuple[str, str | None]:
     acct, generated = accounts.ensure_admin()
     from chalicelib.surfaces.mobiledgex import identity as mx_identity
     mx_identity.ensure_admin_user(acct.username)  # the MobiledgeX AdminManager
+    from chalicelib.surfaces.servicestage import iam as ss_iam
+    ss_iam.ensure_project(acct, "default")  # the administrator's first IAM project
     if inventory:
         targets.load_inventory()
     return acct.username, generated

@@ -8,6 +8,7 @@ SURFACES = {
     "otestack": "chalicelib.surfaces.otestack.routes",
     "edgegallery": "chalicelib.surfaces.edgegallery.routes",
     "mobiledgex": "chalicelib.surfaces.mobiledgex.routes",
+    "servicestage": "chalicelib.surfaces.servicestage.routes",
 }
 
 
@@ -17,6 +18,7 @@ WORKERS = {
     "otestack": ("chalicelib.surfaces.otestack.service_users", "chalicelib.surfaces.otestack.service_deploy"),
     "edgegallery": ("chalicelib.surfaces.edgegallery.workers",),
     "mobiledgex": ("chalicelib.surfaces.mobiledgex.workers",),
+    "servicestage": ("chalicelib.surfaces.servicestage.workers",),
 }
 
 
@@ -32,4 +34,5 @@ def registered(selected: tuple[str, ...] = ()):
         if selected and name not in selected:
             continue
         module = importlib.import_module(module_name)
-        yield name, module.bp, getattr(module, "URL_PREFIX", None)
+        for bp in getattr(module, "blueprints", None) or [module.bp]:  # a surface may have one per API family
+            yield name, bp, getattr(module, "URL_PREFIX", None)
