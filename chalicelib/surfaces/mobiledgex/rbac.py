@@ -23,7 +23,7 @@ MANAGERS = (ADMIN_MANAGER, DEV_MANAGER, OP_MANAGER)
 _COLUMNS = (ADMIN_MANAGER, ADMIN_CONTRIBUTOR, ADMIN_VIEWER, DEV_MANAGER, DEV_CONTRIBUTOR, DEV_VIEWER,
             OP_MANAGER, OP_CONTRIBUTOR, OP_VIEWER, BILLING_MANAGER)
 _TABLE = """
-users             M M V  M V V  M V V  M
+users             M V V  M V V  M V V  M
 billing           M V -  M - -  - - -  M
 controllers       M - -  - - -  - - -  -
 config            M - -  - - -  - - -  -

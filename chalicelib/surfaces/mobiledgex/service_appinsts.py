@@ -8,14 +8,15 @@ reservable ClusterInst of ``edgecloudorg`` on the cloudlet is reserved for the o
 """
 from __future__ import annotations
 
-from chalicelib import audit, jobs
+from chalicelib import jobs
 from chalicelib.core import clock
 from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
 from chalicelib.surfaces.mobiledgex import envelope, lifecycle, rbac, regional, service_cloudlets, service_orgs
 from chalicelib.surfaces.mobiledgex import service_clusterinsts as clusters
-from chalicelib.surfaces.mobiledgex.common import PLATFORM_ORG, REGIONAL_NAME, SURFACE, rfc3339nano
+from chalicelib.surfaces.mobiledgex import service_events
+from chalicelib.surfaces.mobiledgex.common import PLATFORM_ORG, REGIONAL_NAME, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import APP, APP_INST, CLOUDLET, CLUSTER_INST, FLAVOR
 from chalicelib.surfaces.mobiledgex.service_apps import go_field, parse_ports, reject_read_only
 
@@ -190,7 +191,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]):
         if reserve is not None:
             _unreserve(region, reserve.data["key"])
         raise
-    audit.record(SURFACE, "CreateAppInst", principal=p, resource=f"{region}/appinst/{item.key_str}")
+    service_events.record(p, "CreateAppInst", org, f"{region}/appinst/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "AppInst.create", item), lead=lead)
 
 
@@ -202,7 +203,7 @@ def _require(p: Principal, region: str, obj: dict):
 
 def delete(p: Principal, region: str, obj: dict, present: set[str]):
     key, item = _require(p, region, obj)
-    audit.record(SURFACE, "DeleteAppInst", principal=p, resource=f"{region}/appinst/{item.key_str}")
+    service_events.record(p, "DeleteAppInst", item.org, f"{region}/appinst/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "AppInst.delete", item))
 
 
@@ -261,7 +262,7 @@ def update(p: Principal, region: str, obj: dict, present: set[str]):
             data[f] = value
     data["revision"], data["updated_at"] = app.get("revision", ""), rfc3339nano()
     item = regional.save(APP_INST, item, data)
-    audit.record(SURFACE, "UpdateAppInst", principal=p, resource=f"{region}/appinst/{item.key_str}")
+    service_events.record(p, "UpdateAppInst", item.org, f"{region}/appinst/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "AppInst.update", item))
 
 
@@ -273,7 +274,7 @@ def refresh(p: Principal, region: str, obj: dict, present: set[str]):
     if not obj.get("update_multiple"):
         key, item = _require(p, region, obj)
         app = regional.require(APP, region, item.data["app_key"]).data
-        audit.record(SURFACE, "RefreshAppInst", principal=p, resource=f"{region}/appinst/{item.key_str}")
+        service_events.record(p, "RefreshAppInst", item.org, f"{region}/appinst/{item.key_str}", region=region)
         if item.data.get("revision") == app.get("revision") and not force:
             return envelope.progress([SKIPPED])
         if item.data.get("state") != "Ready":
@@ -312,8 +313,8 @@ def refresh(p: Principal, region: str, obj: dict, present: set[str]):
             failed += 1
     lines.append(f"Completed: {updated + skipped + failed} of {len(targets)} AppInsts.  Updated: {updated} "
                  f"Skipped: {skipped} Failed: {failed}")
-    audit.record(SURFACE, "RefreshAppInst", principal=p, resource=f"{region}/appinst/{org}/*",
-                 detail=lines[-1])
+    service_events.record(p, "RefreshAppInst", org, f"{region}/appinst/{org}/*", region=region,
+                          tags={"result": lines[-1]})
     return envelope.progress(lines)
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
-from chalicelib.surfaces.mobiledgex import rbac, regional, service_cloudlets, service_orgs
-from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, SURFACE, rfc3339nano
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_cloudlets, service_events, service_orgs
+from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import APP, APP_INST, AUTO_PROV_POLICY, FLAVOR
 
 RESOURCE = "apps"
@@ -148,7 +147,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     _policies(data)
     data.update({"revision": now, "created_at": now, "updated_at": now})
     regional.create(APP, region, data)
-    audit.record(SURFACE, "CreateApp", principal=p, resource=f"{region}/app/{regional.key_text(key)}")
+    service_events.record(p, "CreateApp", key["organization"], f"{region}/app/{regional.key_text(key)}", region=region)
     return {}
 
 
@@ -168,7 +167,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     rbac.require(p, key["organization"], RESOURCE, rbac.M)
     item = require_app(region, key)
     regional.delete(APP, item, in_use_text=lambda user: f"Application in use by static {user}")
-    audit.record(SURFACE, "DeleteApp", principal=p, resource=f"{region}/app/{item.key_str}")
+    service_events.record(p, "DeleteApp", item.org, f"{region}/app/{item.key_str}", region=region)
     return {}
 
 
@@ -196,7 +195,7 @@ def update(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     if changed:
         data["revision"] = now
     regional.save(APP, item, data)
-    audit.record(SURFACE, "UpdateApp", principal=p, resource=f"{region}/app/{item.key_str}")
+    service_events.record(p, "UpdateApp", item.org, f"{region}/app/{item.key_str}", region=region)
     return {}
 
 
@@ -233,8 +232,8 @@ def change_alert_policy(p: Principal, region: str, obj: dict, present: set[str],
         data.pop("alert_policies")
     data["updated_at"] = rfc3339nano()
     regional.save(APP, item, data)
-    audit.record(SURFACE, "AddAppAlertPolicy" if add else "RemoveAppAlertPolicy", principal=p,
-                 resource=f"{region}/app/{item.key_str}")
+    service_events.record(p, "AddAppAlertPolicy" if add else "RemoveAppAlertPolicy", item.org,
+                          f"{region}/app/{item.key_str}", region=region)
     return {}
 
 
@@ -261,8 +260,8 @@ def change_auto_prov_policy(p: Principal, region: str, obj: dict, present: set[s
         data.pop("auto_prov_policies")
     data["updated_at"] = rfc3339nano()
     regional.save(APP, item, data)
-    audit.record(SURFACE, "AddAppAutoProvPolicy" if add else "RemoveAppAutoProvPolicy", principal=p,
-                 resource=f"{region}/app/{item.key_str}")
+    service_events.record(p, "AddAppAutoProvPolicy" if add else "RemoveAppAutoProvPolicy", item.org,
+                          f"{region}/app/{item.key_str}", region=region)
     return {}
 
 

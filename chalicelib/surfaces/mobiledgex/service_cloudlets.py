@@ -10,11 +10,12 @@ import copy
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from chalicelib import audit, targets
+from chalicelib import targets
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden
 from chalicelib.identity.principal import Principal
 from chalicelib.store.mobiledgex import MxObj
 from chalicelib.surfaces.mobiledgex import envelope, gojson, identity, lifecycle, rbac, regional, service_orgs
+from chalicelib.surfaces.mobiledgex import service_events
 from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, SURFACE, dig, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import APP_INST, CLOUDLET, CLUSTER_INST, FLAVOR, VM_POOL
 
@@ -87,7 +88,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]):
     seal(data, extra)
     item = regional.create(CLOUDLET, region, data, extra=extra)
     ensure_target(region, key)
-    audit.record(SURFACE, "CreateCloudlet", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "CreateCloudlet", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "Cloudlet.create", item))
 
 
@@ -98,7 +99,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]):
     user = regional.in_use(CLOUDLET, region, item.key_str)
     if user is not None:
         raise BadRequest(f"Cloudlet in use by {user}")
-    audit.record(SURFACE, "DeleteCloudlet", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "DeleteCloudlet", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "Cloudlet.delete", item))
 
 
@@ -377,7 +378,7 @@ def update(p: Principal, region: str, obj: dict, present: set[str]):
         extra["sealed"].pop("kafka_password", None)
     item.extra = extra
     regional.save(CLOUDLET, item, data)
-    audit.record(SURFACE, "UpdateCloudlet", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "UpdateCloudlet", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     if new_state is not None:
         return envelope.progress(lines)
     return lifecycle.answer(lifecycle.start(p, "Cloudlet.update", item))
@@ -413,8 +414,8 @@ def change_alliance_org(p: Principal, region: str, obj: dict, present: set[str],
     if orgs != list(item.data.get("alliance_orgs") or []):
         data["alliance_orgs"] = orgs
         _save(item, data)
-    audit.record(SURFACE, "AddCloudletAllianceOrg" if add else "RemoveCloudletAllianceOrg", principal=p,
-                 resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "AddCloudletAllianceOrg" if add else "RemoveCloudletAllianceOrg", item.org,
+                          f"{region}/cloudlet/{item.key_str}", region=region)
     return {}
 
 
@@ -434,8 +435,8 @@ def change_res_mapping(p: Principal, region: str, obj: dict, present: set[str], 
             res.pop(resource, None)
     data["res_tag_map"] = res
     _save(item, data)
-    audit.record(SURFACE, "AddCloudletResMapping" if add else "RemoveCloudletResMapping", principal=p,
-                 resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "AddCloudletResMapping" if add else "RemoveCloudletResMapping", item.org,
+                          f"{region}/cloudlet/{item.key_str}", region=region)
     return {}
 
 
@@ -459,7 +460,7 @@ def find_flavor_match(p: Principal, region: str, obj: dict, present: set[str]) -
     if match is None:
         raise BadRequest(f"no suitable platform flavor found for {obj.get('flavor_name', '')}, please try a "
                          "smaller flavor")
-    audit.record(SURFACE, "FindFlavorMatch", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "FindFlavorMatch", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return {"key": regional.ordered_key("EdgeprotoCloudletKey", key), "flavor_name": match["name"]}
 
 
@@ -510,7 +511,7 @@ def generate_access_key(p: Principal, region: str, obj: dict, present: set[str])
     data["crm_access_public_key"] = public_pem
     data.pop("crm_access_key_upgrade_required", None)
     _save(item, data)
-    audit.record(SURFACE, "GenerateAccessKey", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "GenerateAccessKey", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return {"message": private_pem}
 
 
@@ -519,7 +520,7 @@ def revoke_access_key(p: Principal, region: str, obj: dict, present: set[str]) -
     data = copy.deepcopy(item.data)
     data.pop("crm_access_public_key", None)
     _save(item, data)
-    audit.record(SURFACE, "RevokeAccessKey", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "RevokeAccessKey", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return {}
 
 
@@ -532,7 +533,7 @@ def manifest(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     data = copy.deepcopy(item.data)
     data["crm_access_public_key"], data["crm_access_key_upgrade_required"] = public_pem, True
     _save(item, data)
-    audit.record(SURFACE, "GetCloudletManifest", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "GetCloudletManifest", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return {"manifest": "fake manifest\n" + private_pem}
 
 
@@ -545,21 +546,22 @@ def gpu_license_config(p: Principal, region: str, obj: dict, present: set[str]) 
         raise BadRequest("Cloudlet is not associated with any GPU driver")
     if not item.data.get("license_config_storage_path"):
         raise BadRequest("Cloudlet license config storage path is empty")
-    audit.record(SURFACE, "GetCloudletGPUDriverLicenseConfig", principal=p,
-                 resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "GetCloudletGPUDriverLicenseConfig", item.org, f"{region}/cloudlet/{item.key_str}",
+                          region=region)
     return {"message": gpu.get("license_config", "")}
 
 
 def props(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     rbac.require(p, obj.get("organization", ""), "cloudletanalytics", rbac.V)
-    audit.record(SURFACE, "GetCloudletProps", principal=p, resource=f"{region}/platform/{obj.get('platform_type')}")
+    service_events.record(p, "GetCloudletProps", obj.get("organization", ""),
+                          f"{region}/platform/{obj.get('platform_type')}", region=region)
     return {"properties": copy.deepcopy(FAKE_PROPS)}
 
 
 def quota_props(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     rbac.require(p, obj.get("organization", ""), "cloudletanalytics", rbac.V)
-    audit.record(SURFACE, "GetCloudletResourceQuotaProps", principal=p,
-                 resource=f"{region}/platform/{obj.get('platform_type')}")
+    service_events.record(p, "GetCloudletResourceQuotaProps", obj.get("organization", ""),
+                          f"{region}/platform/{obj.get('platform_type')}", region=region)
     return {"properties": [{"name": n, "description": d} for n, d in QUOTA_PROPS]}
 
 
@@ -605,7 +607,7 @@ def resource_usage(p: Principal, region: str, obj: dict, present: set[str]) -> d
         if threshold:
             row["alert_threshold"] = threshold
         info.append(row)
-    audit.record(SURFACE, "GetCloudletResourceUsage", principal=p, resource=f"{region}/cloudlet/{item.key_str}")
+    service_events.record(p, "GetCloudletResourceUsage", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     out = {"key": regional.ordered_key("EdgeprotoCloudletKey", key), "info": info}
     if obj.get("infra_usage"):
         out["infra_usage"] = True
@@ -622,8 +624,8 @@ def orgs_on_cloudlet(region: str, cloudlet_key: dict) -> list[str]:
 def organizations_on(p: Principal, region: str, obj: dict, present: set[str]) -> list[dict]:
     key = key_of({"key": _cloudlet_key(obj)})
     rbac.require(p, key["organization"], "cloudlets", rbac.V)
-    audit.record(SURFACE, "GetOrganizationsOnCloudlet", principal=p,
-                 resource=f"{region}/cloudlet/{CLOUDLET.key_str(key, is_key=True)}")
+    service_events.record(p, "GetOrganizationsOnCloudlet", key["organization"],
+                          f"{region}/cloudlet/{CLOUDLET.key_str(key, is_key=True)}", region=region)
     return [{"name": o} for o in orgs_on_cloudlet(region, key)]
 
 

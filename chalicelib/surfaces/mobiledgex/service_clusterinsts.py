@@ -10,12 +10,11 @@ from __future__ import annotations
 import importlib
 import re
 
-from chalicelib import audit
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
-from chalicelib.surfaces.mobiledgex import lifecycle, rbac, regional, service_cloudlets, service_orgs
-from chalicelib.surfaces.mobiledgex.common import CLUSTER_NAME, PLATFORM_ORG, REGIONAL_NAME, SURFACE, rfc3339nano
+from chalicelib.surfaces.mobiledgex import lifecycle, rbac, regional, service_cloudlets, service_events, service_orgs
+from chalicelib.surfaces.mobiledgex.common import CLUSTER_NAME, PLATFORM_ORG, REGIONAL_NAME, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import AUTO_SCALE_POLICY, CLOUDLET, CLUSTER_INST, FLAVOR, NETWORK
 from chalicelib.surfaces.mobiledgex.service_apps import go_field, reject_read_only
 
@@ -149,7 +148,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]):
     service_cloudlets.usable_by(region, key["cloudlet_key"], org)
     data, lead = new_data(region, obj, key)
     item, job = start_create(p, region, data, lead)
-    audit.record(SURFACE, "CreateClusterInst", principal=p, resource=f"{region}/clusterinst/{item.key_str}")
+    service_events.record(p, "CreateClusterInst", org, f"{region}/clusterinst/{item.key_str}", region=region)
     return lifecycle.answer(job, lead=lead)
 
 
@@ -164,7 +163,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]):
     user = regional.in_use(CLUSTER_INST, region, item.key_str)
     if user is not None:
         raise BadRequest(f"ClusterInst in use by {user}")
-    audit.record(SURFACE, "DeleteClusterInst", principal=p, resource=f"{region}/clusterinst/{item.key_str}")
+    service_events.record(p, "DeleteClusterInst", item.org, f"{region}/clusterinst/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "ClusterInst.delete", item))
 
 
@@ -198,7 +197,7 @@ def update(p: Principal, region: str, obj: dict, present: set[str]):
     _check_policy(region, data)
     data["updated_at"] = rfc3339nano()
     item = regional.save(CLUSTER_INST, item, data)
-    audit.record(SURFACE, "UpdateClusterInst", principal=p, resource=f"{region}/clusterinst/{item.key_str}")
+    service_events.record(p, "UpdateClusterInst", item.org, f"{region}/clusterinst/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "ClusterInst.update", item))
 
 
@@ -230,8 +229,8 @@ def delete_idle_reservable(p: Principal, region: str, obj: dict, present: set[st
             continue
         regional.delete(CLUSTER_INST, item)
         removed.append(item.key_str)
-    audit.record(SURFACE, "DeleteIdleReservableClusterInsts", principal=p,
-                 resource=f"{region}/clusterinst/idle-reservable", detail=f"deleted {len(removed)}")
+    service_events.record(p, "DeleteIdleReservableClusterInsts", "", f"{region}/clusterinst/idle-reservable",
+                          region=region, tags={"result": f"deleted {len(removed)}"})
     return {}
 
 

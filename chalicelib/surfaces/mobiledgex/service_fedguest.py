@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from chalicelib import audit
 from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity import sealing
@@ -17,10 +16,10 @@ from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.mobiledgex_fed import (C_APP, C_IMAGE, CONSUMER_ZONE, GUEST, P_APP, P_APPINST, P_ARTEFACT,
                                              P_IMAGE, MxFed)
-from chalicelib.surfaces.mobiledgex import envelope, rbac, regional, service_orgs
+from chalicelib.surfaces.mobiledgex import envelope, rbac, regional, service_events, service_orgs
 from chalicelib.surfaces.mobiledgex import service_federation as fed
 from chalicelib.surfaces.mobiledgex import service_fedhost as fedhost
-from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, SURFACE, check_name, go_time, rfc3339nano
+from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, check_name, go_time, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import APP, CLOUDLET
 
 GUEST_UPDATABLE = ("Name", "OperatorId", "Public", "MyInfo", "MyInfo.CountryCode", "MyInfo.MCC", "MyInfo.MNC",
@@ -150,7 +149,7 @@ def create(p: Principal, body: dict, present: set[str]) -> dict:
     offer_zones(name, bases)
     if data["AutoRegisterZones"] and bases:
         _register(item, region, [b.data["ZoneId"] for b in bases])
-    audit.record(SURFACE, "CreateFederationGuest", principal=p, resource=f"federation/guest/{name}")
+    service_events.record(p, "CreateFederationGuest", org.name, f"federation/guest/{name}", region=region)
     return {"message": f"Federation Guest {name} created"}
 
 
@@ -189,7 +188,7 @@ def delete(p: Principal, body: dict, present: set[str]) -> dict:
         _delete_image(guest, image)
     fed.delete(guest)
     fed.drop_org(name)
-    audit.record(SURFACE, "DeleteFederationGuest", principal=p, resource=f"federation/guest/{name}")
+    service_events.record(p, "DeleteFederationGuest", guest.data["OperatorId"], f"federation/guest/{name}")
     return {"message": f"Federation Guest {name} deleted"}
 
 
@@ -215,7 +214,7 @@ def set_api_key(p: Principal, body: dict, present: set[str]) -> dict:
                      "provider_key": sealing.seal(body["ProviderClientKey"], f"mx-fedguest/{name.lower()}")}
     guest.data["UpdatedAt"] = go_time()
     fed.save(guest)
-    audit.record(SURFACE, "SetFederationGuestAPIKey", principal=p, resource=f"federation/guest/{name}")
+    service_events.record(p, "SetFederationGuestAPIKey", guest.data["OperatorId"], f"federation/guest/{name}")
     return {"message": f"Federation Guest {name} api key set"}
 
 
@@ -231,7 +230,7 @@ def update(p: Principal, body: dict, present: set[str]) -> dict:
         guest.data["Public"] = bool(body.get("Public"))
     guest.data["UpdatedAt"] = go_time()
     fed.save(guest)
-    audit.record(SURFACE, "UpdateFederationGuest", principal=p, resource=f"federation/guest/{name}")
+    service_events.record(p, "UpdateFederationGuest", guest.data["OperatorId"], f"federation/guest/{name}")
     return {"message": f"Federation Guest {name} updated"}
 
 
@@ -241,8 +240,8 @@ def generate_notify_key(p: Principal, body: dict, present: set[str]) -> dict:
     if not body.get("OperatorId"):
         raise BadRequest("Missing operator ID")
     service_orgs.require_usable(p, body["OperatorId"], "operator", "cloudlets")
-    audit.record(SURFACE, "GenerateFederationGuestNotifyKey", "error", principal=p,
-                 resource=f"federation/guest/{body['Name']}", status=400, detail="Not implemented yet")
+    service_events.record(p, "GenerateFederationGuestNotifyKey", body["OperatorId"], f"federation/guest/{body['Name']}",
+                          error="Not implemented yet", status=400)
     raise BadRequest("Not implemented yet")
 
 
@@ -327,7 +326,8 @@ def register_zones(p: Principal, body: dict, present: set[str]) -> dict:
         raise BadRequest(f'Region "{region}" not found')
     guest, zones = _zone_request(p, body)
     _register(guest, region, zones)
-    audit.record(SURFACE, "RegisterGuestZone", principal=p, resource=f"federation/guest/{guest.data['Name']}")
+    service_events.record(p, "RegisterGuestZone", guest.data["OperatorId"], f"federation/guest/{guest.data['Name']}",
+                          region=region)
     return {"message": "Partner federator zones registered successfully"}
 
 
@@ -352,7 +352,7 @@ def deregister_zones(p: Principal, body: dict, present: set[str]) -> dict:
         zone.data.update({"Status": fed.STATUS_UNREGISTERED, "Region": ""})
         fed.save(zone)
         fedhost.mark_zone(_partner(guest).get("host", ""), zone_id, fed.STATUS_UNREGISTERED)
-    audit.record(SURFACE, "DeregisterGuestZone", principal=p, resource=f"federation/guest/{name}")
+    service_events.record(p, "DeregisterGuestZone", guest.data["OperatorId"], f"federation/guest/{name}")
     return {"message": "Partner federator zones deregistered successfully"}
 
 
@@ -448,8 +448,8 @@ def create_image(p: Principal, body: dict, present: set[str]) -> dict:
     item = _new_image(guest, _partner_host(guest), {
         "Organization": org_item.name, "Name": name, "Version": body.get("Version") or name, "SourcePath": path,
         "Type": body["Type"], "Checksum": checksum})
-    audit.record(SURFACE, "CreateGuestImage", principal=p, resource=f"federation/guest/{guest.data['Name']}/image/"
-                                                                    f"{item.data['ID']}")
+    service_events.record(p, "CreateGuestImage", org_item.name,
+                          f"federation/guest/{guest.data['Name']}/image/{item.data['ID']}")
     return {"message": f"Image {item.data['ID']} created"}
 
 
@@ -481,8 +481,8 @@ def delete_image(p: Principal, body: dict, present: set[str]) -> dict:
             raise BadRequest(f"Image {image.data['ID']} in use by onboarded App {app.data['AppOrg']}/"
                              f"{app.data['AppName']}:{app.data['AppVers']}, deboard it first")
     _delete_image(guest, image)
-    audit.record(SURFACE, "DeleteGuestImage", principal=p,
-                 resource=f"federation/guest/{guest.data['Name']}/image/{image.data['ID']}")
+    service_events.record(p, "DeleteGuestImage", image.data["Organization"],
+                          f"federation/guest/{guest.data['Name']}/image/{image.data['ID']}")
     return {"message": f"Image {image.data['ID']} deleted"}
 
 
@@ -568,7 +568,7 @@ def onboard_app(p: Principal, body: dict, present: set[str]):
         "Internal UUID conflict, please try again")
     item.data["Status"] = "ONBOARDED"
     fed.save(item)
-    audit.record(SURFACE, "OnboardGuestApp", principal=p, resource=f"federation/guest/{name}/app/{app_id}")
+    service_events.record(p, "OnboardGuestApp", org.name, f"federation/guest/{name}/app/{app_id}", region=region)
     return _progress(ONBOARD_STEPS)
 
 
@@ -602,7 +602,8 @@ def deboard_app(p: Principal, body: dict, present: set[str]):
             if copy is not None:
                 fed.delete(copy)
     fed.delete(item, unique=[unique])
-    audit.record(SURFACE, "DeboardGuestApp", principal=p, resource=f"federation/guest/{name}/app/{item.data['ID']}")
+    service_events.record(p, "DeboardGuestApp", item.data["AppOrg"], f"federation/guest/{name}/app/{item.data['ID']}",
+                          region=item.data.get("Region", ""))
     return _progress(DEBOARD_STEPS)
 
 

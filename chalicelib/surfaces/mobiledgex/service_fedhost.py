@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import uuid
 
-from chalicelib import audit
 from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity import accounts, sealing
@@ -11,9 +10,9 @@ from chalicelib.identity.principal import Principal
 from chalicelib.store import base as store
 from chalicelib.store.mobiledgex_fed import (HOST, P_APP, P_APPINST, P_ARTEFACT, P_IMAGE, PROVIDER_ZONE,
                                              ZONE_BASE, CONSUMER_ZONE, MxFed)
-from chalicelib.surfaces.mobiledgex import rbac, regional, service_orgs
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_events, service_orgs
 from chalicelib.surfaces.mobiledgex import service_federation as fed
-from chalicelib.surfaces.mobiledgex.common import SURFACE, check_name, go_time
+from chalicelib.surfaces.mobiledgex.common import check_name, go_time
 from chalicelib.surfaces.mobiledgex.kinds import CLOUDLET
 
 DEPLOYMENTS = ("docker", "kubernetes")
@@ -95,7 +94,7 @@ def create(p: Principal, body: dict, present: set[str]) -> dict:
     except Exception:
         fed.drop_org(name)
         raise
-    audit.record(SURFACE, "CreateFederationHost", principal=p, resource=f"federation/host/{name}")
+    service_events.record(p, "CreateFederationHost", org.name, f"federation/host/{name}")
     return _provider_info(item, key)
 
 
@@ -122,7 +121,7 @@ def delete(p: Principal, body: dict, present: set[str]) -> dict:
             guest.data["UpdatedAt"] = go_time()
             fed.save(guest)
     fed.drop_org(name)
-    audit.record(SURFACE, "DeleteFederationHost", principal=p, resource=f"federation/host/{name}")
+    service_events.record(p, "DeleteFederationHost", host.data["OperatorId"], f"federation/host/{name}")
     return {"message": f"Federation Host {name} deleted"}
 
 
@@ -141,7 +140,7 @@ def update(p: Principal, body: dict, present: set[str]) -> dict:
     host.data["MyInfo"] = fed.federator(info, host.data["Name"])
     host.data["UpdatedAt"] = go_time()
     fed.save(host)
-    audit.record(SURFACE, "UpdateFederationHost", principal=p, resource=f"federation/host/{host.data['Name']}")
+    service_events.record(p, "UpdateFederationHost", host.data["OperatorId"], f"federation/host/{host.data['Name']}")
     return {"message": "Updated Federation Host"}
 
 
@@ -155,8 +154,8 @@ def generate_api_key(p: Principal, body: dict, present: set[str]) -> dict:
     key = _set_client_key(host, client_id)
     host.data["UpdatedAt"] = go_time()
     fed.save(host)
-    audit.record(SURFACE, "GenerateFederationHostAPIKey", principal=p,
-                 resource=f"federation/host/{host.data['Name']}")
+    service_events.record(p, "GenerateFederationHostAPIKey", host.data["OperatorId"],
+                          f"federation/host/{host.data['Name']}")
     return _provider_info(host, key)
 
 
@@ -175,8 +174,8 @@ def set_notify_key(p: Principal, body: dict, present: set[str]):
     _seal_notify_key(host, body["PartnerNotifyClientKey"])
     host.data["UpdatedAt"] = go_time()
     fed.save(host)
-    audit.record(SURFACE, "SetFederationHostNotifyKey", principal=p,
-                 resource=f"federation/host/{host.data['Name']}")
+    service_events.record(p, "SetFederationHostNotifyKey", host.data["OperatorId"],
+                          f"federation/host/{host.data['Name']}")
     return None  # 200, empty body (upstream)
 
 
@@ -245,7 +244,7 @@ def create_zone_base(p: Principal, body: dict, present: set[str]) -> dict:
             "GeographyDetails": body.get("GeographyDetails", "")}
     item = fed.new_item(ZONE_BASE, MxFed.zone_base_pk(zone_id), "Z", org.name, data, ident=zone_id)
     fed.create(item, f'Zone with same zone ID "{zone_id}" already exists')
-    audit.record(SURFACE, "CreateHostZoneBase", principal=p, resource=f"federation/zonebase/{zone_id}")
+    service_events.record(p, "CreateHostZoneBase", org.name, f"federation/zonebase/{zone_id}", region=region)
     return {"message": "Created zone successfully"}
 
 
@@ -257,7 +256,8 @@ def delete_zone_base(p: Principal, body: dict, present: set[str]) -> dict:
         raise BadRequest(f'Cannot delete zone "{zone_id}" as it is shared as part of federation. '
                          "Please unshare it before deleting it")
     fed.delete(item)
-    audit.record(SURFACE, "DeleteHostZoneBase", principal=p, resource=f"federation/zonebase/{zone_id}")
+    service_events.record(p, "DeleteHostZoneBase", item.data["OperatorId"], f"federation/zonebase/{zone_id}",
+                          region=item.data.get("Region", ""))
     return {"message": "Deleted federation zone successfully"}
 
 
@@ -272,7 +272,8 @@ def update_zone_base(p: Principal, body: dict, present: set[str]) -> dict:
         if field in present:
             item.data[field] = body.get(field, "")
     fed.save(item)
-    audit.record(SURFACE, "UpdateHostZoneBase", principal=p, resource=f"federation/zonebase/{zone_id}")
+    service_events.record(p, "UpdateHostZoneBase", item.data["OperatorId"], f"federation/zonebase/{zone_id}",
+                          region=item.data.get("Region", ""))
     return {"message": "Updated Host Zone Base"}
 
 
@@ -315,7 +316,7 @@ def share_zones(p: Principal, body: dict, present: set[str]) -> dict:
     if host.data.get("Status") == fed.STATUS_REGISTERED and partner:
         from chalicelib.surfaces.mobiledgex import service_fedguest
         service_fedguest.offer_zones(partner, bases)
-    audit.record(SURFACE, "ShareHostZone", principal=p, resource=f"federation/host/{name}")
+    service_events.record(p, "ShareHostZone", host.data["OperatorId"], f"federation/host/{name}")
     return {"message": f'Zones shared as part of federation "{name}" successfully'}
 
 
@@ -342,7 +343,7 @@ def unshare_zones(p: Principal, body: dict, present: set[str]) -> dict:
         service_fedguest.withdraw_zones(partner, zones)
     for item in items:
         fed.delete(item)
-    audit.record(SURFACE, "UnshareHostZone", principal=p, resource=f"federation/host/{name}")
+    service_events.record(p, "UnshareHostZone", host.data["OperatorId"], f"federation/host/{name}")
     return {"message": f'Zones unshared from federation "{name}" successfully'}
 
 
@@ -386,7 +387,8 @@ def unsafe_delete(p: Principal, kind: str, action: str, body: dict, present: set
     if item is None:
         raise BadRequest(f'{label} "{body[id_field]}" not found in federation "{name}"')
     fed.delete(item)
-    audit.record(SURFACE, action, principal=p, resource=f"federation/host/{name}/{label.lower()}/{body[id_field]}")
+    service_events.record(p, action, host.data["OperatorId"],
+                          f"federation/host/{name}/{label.lower()}/{body[id_field]}")
     return None
 
 

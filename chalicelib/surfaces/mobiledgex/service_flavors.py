@@ -1,11 +1,10 @@
 """Flavors (catalog §3.2 #50-#55): admin-managed, visible to every logged-in user."""
 from __future__ import annotations
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
-from chalicelib.surfaces.mobiledgex import rbac, regional
-from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, SURFACE, rfc3339nano
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_events
+from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import FLAVOR
 
 UPDATABLE = ("ram", "vcpus", "disk", "opt_res_map")
@@ -36,7 +35,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     data = {"key": key, "ram": obj["ram"], "vcpus": obj["vcpus"], "disk": obj["disk"],
             "opt_res_map": dict(obj.get("opt_res_map") or {}), "created_at": now, "updated_at": now}
     regional.create(FLAVOR, region, data)
-    audit.record(SURFACE, "CreateFlavor", principal=p, resource=f"{region}/flavor/{key['name']}")
+    service_events.record(p, "CreateFlavor", "", f"{region}/flavor/{key['name']}", region=region)
     return {}
 
 
@@ -44,7 +43,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     rbac.require_admin(p, "flavors", rbac.M)
     item = regional.require(FLAVOR, region, _key(obj))
     regional.delete(FLAVOR, item)
-    audit.record(SURFACE, "DeleteFlavor", principal=p, resource=f"{region}/flavor/{item.data['key']['name']}")
+    service_events.record(p, "DeleteFlavor", "", f"{region}/flavor/{item.data['key']['name']}", region=region)
     return {}
 
 
@@ -58,7 +57,7 @@ def update(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     _check_sizes(data)
     data["updated_at"] = rfc3339nano()
     regional.save(FLAVOR, item, data)
-    audit.record(SURFACE, "UpdateFlavor", principal=p, resource=f"{region}/flavor/{data['key']['name']}")
+    service_events.record(p, "UpdateFlavor", "", f"{region}/flavor/{data['key']['name']}", region=region)
     return {}
 
 
@@ -79,8 +78,8 @@ def change_res(p: Principal, region: str, obj: dict, present: set[str], *, add: 
             res.pop(name, None)
     data["opt_res_map"], data["updated_at"] = res, rfc3339nano()
     regional.save(FLAVOR, item, data)
-    audit.record(SURFACE, "AddFlavorRes" if add else "RemoveFlavorRes", principal=p,
-                 resource=f"{region}/flavor/{data['key']['name']}")
+    service_events.record(p, "AddFlavorRes" if add else "RemoveFlavorRes", "", f"{region}/flavor/{data['key']['name']}",
+                          region=region)
     return {}
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
 from chalicelib.store.mobiledgex import MxObj
-from chalicelib.surfaces.mobiledgex import envelope, rbac, regional, service_cloudlets, service_orgs
-from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, SURFACE
+from chalicelib.surfaces.mobiledgex import envelope, rbac, regional, service_cloudlets, service_events, service_orgs
+from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME
 from chalicelib.surfaces.mobiledgex.kinds import CLOUDLET, NETWORK
 
 UPDATABLE = ("routes", "connection_type")
@@ -72,7 +71,8 @@ def create(p: Principal, region: str, obj: dict, present: set[str]):
     if cloudlet is not None and regional.get(NETWORK, region, key) is None:
         service_cloudlets.check_not_deleting(cloudlet)
     regional.create(NETWORK, region, data)
-    audit.record(SURFACE, "CreateNetwork", principal=p, resource=f"{region}/network/{NETWORK.key_str(data)}")
+    service_events.record(p, "CreateNetwork", key["cloudlet_key"]["organization"],
+                          f"{region}/network/{NETWORK.key_str(data)}", region=region)
     return envelope.progress(["Created Network successfully"])
 
 
@@ -96,14 +96,14 @@ def update(p: Principal, region: str, obj: dict, present: set[str]):
     _check(data)
     if data != item.data:
         regional.save(NETWORK, item, data)
-    audit.record(SURFACE, "UpdateNetwork", principal=p, resource=f"{region}/network/{item.key_str}")
+    service_events.record(p, "UpdateNetwork", item.org, f"{region}/network/{item.key_str}", region=region)
     return envelope.progress(["Updated Network successfully"])
 
 
 def delete(p: Principal, region: str, obj: dict, present: set[str]):
     item = _require(p, region, obj)
     regional.delete(NETWORK, item)
-    audit.record(SURFACE, "DeleteNetwork", principal=p, resource=f"{region}/network/{item.key_str}")
+    service_events.record(p, "DeleteNetwork", item.org, f"{region}/network/{item.key_str}", region=region)
     return envelope.progress(["Deleted Network successfully"])
 
 

@@ -4,11 +4,9 @@ The code is the key; errors print it bare as upstream's string key does ("Operat
 """
 from __future__ import annotations
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
-from chalicelib.surfaces.mobiledgex import rbac, regional, service_orgs
-from chalicelib.surfaces.mobiledgex.common import SURFACE
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_events, service_orgs
 from chalicelib.surfaces.mobiledgex.kinds import OPERATOR_CODE
 
 
@@ -25,7 +23,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
         if "already exists" in exc.message:
             raise BadRequest(f"OperatorCode key {code} already exists") from None
         raise
-    audit.record(SURFACE, "CreateOperatorCode", principal=p, resource=f"{region}/operatorcode/{code}")
+    service_events.record(p, "CreateOperatorCode", org.name, f"{region}/operatorcode/{code}", region=region)
     return {}
 
 
@@ -37,7 +35,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
         raise BadRequest(f"OperatorCode key {code} not found")
     rbac.require(p, item.org, "cloudlets", rbac.M)  # the code's own org, whatever the request named
     regional.delete(OPERATOR_CODE, item)
-    audit.record(SURFACE, "DeleteOperatorCode", principal=p, resource=f"{region}/operatorcode/{code}")
+    service_events.record(p, "DeleteOperatorCode", item.org, f"{region}/operatorcode/{code}", region=region)
     return {}
 
 

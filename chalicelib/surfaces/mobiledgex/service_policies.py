@@ -7,11 +7,9 @@ in use answers "Policy in use by App {...}" / "Policy in use by ClusterInst {...
 """
 from __future__ import annotations
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
-from chalicelib.surfaces.mobiledgex import rbac, regional, service_cloudlets, service_orgs
-from chalicelib.surfaces.mobiledgex.common import SURFACE
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_cloudlets, service_events, service_orgs
 from chalicelib.surfaces.mobiledgex.kinds import AUTO_PROV_POLICY, AUTO_SCALE_POLICY, CLOUDLET
 
 RESOURCE = "developerpolicy"
@@ -85,7 +83,8 @@ def create_scale(p: Principal, region: str, obj: dict, present: set[str]) -> dic
     data = {"key": key, **{f: obj[f] for f in SCALE_FIELDS if obj.get(f)}}
     _check_scale(data)
     regional.create(AUTO_SCALE_POLICY, region, data)
-    audit.record(SURFACE, "CreateAutoScalePolicy", principal=p, resource=_resource(region, AUTO_SCALE_POLICY, key))
+    service_events.record(p, "CreateAutoScalePolicy", key["organization"], _resource(region, AUTO_SCALE_POLICY, key),
+                          region=region)
     return {}
 
 
@@ -99,7 +98,8 @@ def update_scale(p: Principal, region: str, obj: dict, present: set[str]) -> dic
             data[f] = obj.get(f, 0)
     _check_scale(data)
     regional.save(AUTO_SCALE_POLICY, item, {k: v for k, v in data.items() if v not in (0, None)})
-    audit.record(SURFACE, "UpdateAutoScalePolicy", principal=p, resource=_resource(region, AUTO_SCALE_POLICY, key))
+    service_events.record(p, "UpdateAutoScalePolicy", key["organization"], _resource(region, AUTO_SCALE_POLICY, key),
+                          region=region)
     return {}
 
 
@@ -108,7 +108,8 @@ def delete_scale(p: Principal, region: str, obj: dict, present: set[str]) -> dic
     rbac.require(p, key["organization"], RESOURCE, rbac.M)
     item = regional.require(AUTO_SCALE_POLICY, region, key)
     regional.delete(AUTO_SCALE_POLICY, item, in_use_text=_in_use)
-    audit.record(SURFACE, "DeleteAutoScalePolicy", principal=p, resource=_resource(region, AUTO_SCALE_POLICY, key))
+    service_events.record(p, "DeleteAutoScalePolicy", key["organization"], _resource(region, AUTO_SCALE_POLICY, key),
+                          region=region)
     return {}
 
 
@@ -157,7 +158,8 @@ def create_prov(p: Principal, region: str, obj: dict, present: set[str]) -> dict
     if cloudlets:
         data["cloudlets"] = cloudlets
     regional.create(AUTO_PROV_POLICY, region, data)
-    audit.record(SURFACE, "CreateAutoProvPolicy", principal=p, resource=_resource(region, AUTO_PROV_POLICY, key))
+    service_events.record(p, "CreateAutoProvPolicy", key["organization"], _resource(region, AUTO_PROV_POLICY, key),
+                          region=region)
     return {}
 
 
@@ -173,7 +175,8 @@ def update_prov(p: Principal, region: str, obj: dict, present: set[str]) -> dict
     if "cloudlets" in present:
         data["cloudlets"] = _prov_cloudlets(region, key["organization"], obj.get("cloudlets") or [])
     regional.save(AUTO_PROV_POLICY, item, {k: v for k, v in data.items() if v not in (0, None, [])})
-    audit.record(SURFACE, "UpdateAutoProvPolicy", principal=p, resource=_resource(region, AUTO_PROV_POLICY, key))
+    service_events.record(p, "UpdateAutoProvPolicy", key["organization"], _resource(region, AUTO_PROV_POLICY, key),
+                          region=region)
     return {}
 
 
@@ -182,7 +185,8 @@ def delete_prov(p: Principal, region: str, obj: dict, present: set[str]) -> dict
     rbac.require(p, key["organization"], RESOURCE, rbac.M)
     item = regional.require(AUTO_PROV_POLICY, region, key)
     regional.delete(AUTO_PROV_POLICY, item, in_use_text=_in_use)
-    audit.record(SURFACE, "DeleteAutoProvPolicy", principal=p, resource=_resource(region, AUTO_PROV_POLICY, key))
+    service_events.record(p, "DeleteAutoProvPolicy", key["organization"], _resource(region, AUTO_PROV_POLICY, key),
+                          region=region)
     return {}
 
 
@@ -214,6 +218,6 @@ def change_prov_cloudlet(p: Principal, region: str, obj: dict, present: set[str]
     if not cloudlets:
         data.pop("cloudlets")
     regional.save(AUTO_PROV_POLICY, item, data)
-    audit.record(SURFACE, "AddAutoProvPolicyCloudlet" if add else "RemoveAutoProvPolicyCloudlet", principal=p,
-                 resource=_resource(region, AUTO_PROV_POLICY, key))
+    service_events.record(p, "AddAutoProvPolicyCloudlet" if add else "RemoveAutoProvPolicyCloudlet",
+                          key["organization"], _resource(region, AUTO_PROV_POLICY, key), region=region)
     return {}

@@ -9,12 +9,11 @@ developer orgs a pool is shared with) stays empty: the invitation API is not par
 """
 from __future__ import annotations
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
 from chalicelib.store.mobiledgex import MxObj
-from chalicelib.surfaces.mobiledgex import rbac, regional, service_cloudlets, service_orgs
-from chalicelib.surfaces.mobiledgex.common import PLATFORM_ORG, REGIONAL_NAME, SURFACE, rfc3339nano
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_cloudlets, service_events, service_orgs
+from chalicelib.surfaces.mobiledgex.common import PLATFORM_ORG, REGIONAL_NAME, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import CLOUDLET, CLOUDLET_POOL
 
 # a transaction holds at most 100 operations; a member change costs three (cloudlet, counter, reference)
@@ -138,7 +137,8 @@ def create(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     now = rfc3339nano()
     data = {"key": key, "cloudlets": members, "created_at": now, "updated_at": now}
     _write(region, None, data, key["name"], [], members)
-    audit.record(SURFACE, "CreateCloudletPool", principal=p, resource=f"{region}/cloudletpool/{regional.key_text(key)}")
+    service_events.record(p, "CreateCloudletPool", key["organization"],
+                          f"{region}/cloudletpool/{regional.key_text(key)}", region=region)
     return {}
 
 
@@ -148,7 +148,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     _check_read_only(obj)
     item = regional.require(CLOUDLET_POOL, region, key)
     _write(region, item, None, item.data["key"]["name"], list(item.data.get("cloudlets") or []), [])
-    audit.record(SURFACE, "DeleteCloudletPool", principal=p, resource=f"{region}/cloudletpool/{item.key_str}")
+    service_events.record(p, "DeleteCloudletPool", item.org, f"{region}/cloudletpool/{item.key_str}", region=region)
     return {}
 
 
@@ -156,12 +156,12 @@ def _change_members(p: Principal, region: str, item: MxObj, after: list[dict], o
     before = list(item.data.get("cloudlets") or [])
     data = {**item.data, "cloudlets": after, "updated_at": rfc3339nano()}
     _write(region, item, data, item.data["key"]["name"], before, after)
-    audit.record(SURFACE, op, principal=p, resource=f"{region}/cloudletpool/{item.key_str}")
+    service_events.record(p, op, item.org, f"{region}/cloudletpool/{item.key_str}", region=region)
     return {}
 
 
 def _unchanged(p: Principal, region: str, item: MxObj, op: str) -> dict:
-    audit.record(SURFACE, op, principal=p, resource=f"{region}/cloudletpool/{item.key_str}")
+    service_events.record(p, op, item.org, f"{region}/cloudletpool/{item.key_str}", region=region)
     return {}
 
 

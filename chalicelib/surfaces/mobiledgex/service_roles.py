@@ -109,7 +109,7 @@ def show_role_names(p: Principal) -> list[str]:
 def show_user_role(p: Principal, body: dict, present: set[str]) -> list[dict]:
     """#23: assignments in the orgs where the caller holds users:view (API-key roles are never stored as
     assignments, so none can show)."""
-    every, orgs = rbac.visible_orgs(p, "users", rbac.V)
+    every, orgs = rbac.require_any(p, "users", rbac.V)  # 403 when the caller may view users nowhere
     if every:
         items = [_view(r) for r in all_assignments()]
     else:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 
-from chalicelib import audit
 from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
 from chalicelib.store.mobiledgex import MxObj
-from chalicelib.surfaces.mobiledgex import rbac, regional, service_orgs
-from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME, SURFACE
+from chalicelib.surfaces.mobiledgex import rbac, regional, service_events, service_orgs
+from chalicelib.surfaces.mobiledgex.common import REGIONAL_NAME
 from chalicelib.surfaces.mobiledgex.kinds import VM_POOL
 
 _BAD_IPS = ("0.0.0.0", "127.0.0.1")
@@ -104,7 +103,8 @@ def create(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     if obj.get("crm_override"):
         data["crm_override"] = obj["crm_override"]
     regional.create(VM_POOL, region, data)
-    audit.record(SURFACE, "CreateVMPool", principal=p, resource=f"{region}/vmpool/{regional.key_text(key)}")
+    service_events.record(p, "CreateVMPool", key["organization"], f"{region}/vmpool/{regional.key_text(key)}",
+                          region=region)
     return {}
 
 
@@ -118,7 +118,7 @@ def delete(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     _check_read_only(obj)
     item = _require(p, region, obj)
     regional.delete(VM_POOL, item, in_use_text=lambda user: "VM pool in use by Cloudlet")
-    audit.record(SURFACE, "DeleteVMPool", principal=p, resource=f"{region}/vmpool/{item.key_str}")
+    service_events.record(p, "DeleteVMPool", item.org, f"{region}/vmpool/{item.key_str}", region=region)
     return {}
 
 
@@ -139,7 +139,7 @@ def update(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     if data != item.data:
         data["state"] = "Ready"
         regional.save(VM_POOL, item, data)
-    audit.record(SURFACE, "UpdateVMPool", principal=p, resource=f"{region}/vmpool/{item.key_str}")
+    service_events.record(p, "UpdateVMPool", item.org, f"{region}/vmpool/{item.key_str}", region=region)
     return {}
 
 
@@ -161,7 +161,7 @@ def add_member(p: Principal, region: str, obj: dict, present: set[str]) -> dict:
     vm.pop("state", None)
     data = {**item.data, "vms": list(item.data.get("vms") or []) + [_clean_vm(vm)], "state": "Ready"}
     regional.save(VM_POOL, item, data)
-    audit.record(SURFACE, "AddVMPoolMember", principal=p, resource=f"{region}/vmpool/{item.key_str}")
+    service_events.record(p, "AddVMPoolMember", item.org, f"{region}/vmpool/{item.key_str}", region=region)
     return {}
 
 
@@ -180,7 +180,7 @@ def remove_member(p: Principal, region: str, obj: dict, present: set[str]) -> di
     vms = [v for v in item.data.get("vms") or [] if v["name"] != vm["name"]]
     if len(vms) != len(item.data.get("vms") or []):  # not a member: no change, no error (upstream)
         regional.save(VM_POOL, item, {**item.data, "vms": vms, "state": "Ready"})
-    audit.record(SURFACE, "RemoveVMPoolMember", principal=p, resource=f"{region}/vmpool/{item.key_str}")
+    service_events.record(p, "RemoveVMPoolMember", item.org, f"{region}/vmpool/{item.key_str}", region=region)
     return {}
 
 

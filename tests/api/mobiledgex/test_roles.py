@@ -57,7 +57,7 @@ def test_show_user_role(mx, mx_admin, developer, operator):
     assert viewer.json("/auth/role/showuser", {"role": "DeveloperViewer"})[1] == \
         [{"org": developer.org, "username": viewer.username, "role": "DeveloperViewer"}]
     loner = make_user(mx)
-    assert loner.json("/auth/role/showuser") == (200, [])
+    assert loner.json("/auth/role/showuser") == (403, {"message": "Forbidden"})
     assert {"org": operator.org, "username": operator.username, "role": "OperatorManager"} in \
         mx_admin.json("/auth/role/showuser")[1]
 
