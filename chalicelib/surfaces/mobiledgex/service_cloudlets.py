@@ -44,8 +44,10 @@ def key_of(obj: dict) -> dict:
         raise BadRequest(f"Invalid cloudlet organization name {key['organization']}")
     if not key.get("name") or not REGIONAL_NAME.match(key["name"]):
         raise BadRequest("Invalid cloudlet name")
-    return {"organization": key["organization"], "name": key["name"],
-            "federated_organization": key.get("federated_organization", "")}
+    out = {"organization": key["organization"], "name": key["name"]}
+    if key.get("federated_organization"):  # Go's omitempty: an empty part is not emitted
+        out["federated_organization"] = key["federated_organization"]
+    return out
 
 
 def _check_location(obj: dict) -> None:
