@@ -1,0 +1,129 @@
+"""Application management V2: environments (4.2), applications and their configuration (4.3), components
+(4.4)."""
+from __future__ import annotations
+
+from chalicelib.surfaces.servicestage import envelope
+from chalicelib.surfaces.servicestage import service_v2_apps as svc
+from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v2 as bp, svcstg_api as api
+
+ENVS = "/v2/{project_id}/cas/environments"
+APPS = "/v2/{project_id}/cas/applications"
+COMPS = APPS + "/{application_id}/components"
+
+
+@bp.route(ENVS, methods=["POST"], content_types=ANY_BODY)
+@api.endpoint(bp, action="CreateEnvironment")
+def create_environment(ctx, project_id):
+    return svc.create_environment(ctx.principal, svc.body_of(ctx))
+
+
+@bp.route(ENVS, methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ListEnvironments")
+def list_environments(ctx, project_id):
+    return svc.list_environments(ctx.principal, ctx.query)
+
+
+@bp.route(ENVS + "/{environment_id}", methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ChangeEnvironment")
+def change_environment(ctx, project_id, environment_id):
+    return svc.update_environment(ctx.principal, environment_id, svc.body_of(ctx))
+
+
+@bp.route(ENVS + "/{environment_id}", methods=["DELETE"], content_types=ANY_BODY)
+@api.endpoint(bp, action="DeleteEnvironment")
+def delete_environment(ctx, project_id, environment_id):
+    svc.delete_environment(ctx.principal, environment_id)
+    return envelope.empty(204)
+
+
+@bp.route(ENVS + "/{environment_id}", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowEnvironmentDetail")
+def show_environment(ctx, project_id, environment_id):
+    return svc.get_environment(ctx.principal, environment_id)
+
+
+@bp.route(ENVS + "/{environment_id}/resources", methods=["PATCH"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ChangeResourceInEnvironment")
+def change_environment_resources(ctx, project_id, environment_id):
+    return svc.change_environment_resources(ctx.principal, environment_id, svc.body_of(ctx))
+
+
+@bp.route(APPS, methods=["POST"], content_types=ANY_BODY)
+@api.endpoint(bp, action="CreateApplication")
+def create_application(ctx, project_id):
+    return svc.create_application(ctx.principal, svc.body_of(ctx))
+
+
+@bp.route(APPS, methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ListApplications")
+def list_applications(ctx, project_id):
+    return svc.list_applications(ctx.principal, ctx.query)
+
+
+@bp.route(APPS + "/{application_id}", methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ChangeApplication")
+def change_application(ctx, project_id, application_id):
+    return svc.update_application(ctx.principal, application_id, svc.body_of(ctx))
+
+
+@bp.route(APPS + "/{application_id}", methods=["DELETE"], content_types=ANY_BODY)
+@api.endpoint(bp, action="DeleteApplication")
+def delete_application(ctx, project_id, application_id):
+    svc.delete_application(ctx.principal, application_id)
+    return envelope.empty(204)
+
+
+@bp.route(APPS + "/{application_id}", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowApplicationDetail")
+def show_application(ctx, project_id, application_id):
+    return svc.get_application(ctx.principal, application_id)
+
+
+@bp.route(APPS + "/{application_id}/configuration", methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ChangeApplicationConfiguration")
+def change_configuration(ctx, project_id, application_id):
+    return svc.put_configuration(ctx.principal, application_id, svc.body_of(ctx))
+
+
+@bp.route(APPS + "/{application_id}/configuration", methods=["DELETE"], content_types=ANY_BODY)
+@api.endpoint(bp, action="DeleteApplicationConfiguration")
+def delete_configuration(ctx, project_id, application_id):
+    svc.delete_configuration(ctx.principal, application_id, ctx.query)
+    return envelope.empty(204)
+
+
+@bp.route(APPS + "/{application_id}/configuration", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowApplicationConfiguration")
+def show_configuration(ctx, project_id, application_id):
+    return svc.get_configuration(ctx.principal, application_id, ctx.query)
+
+
+@bp.route(COMPS, methods=["POST"], content_types=ANY_BODY)
+@api.endpoint(bp, action="CreateComponent")
+def create_component(ctx, project_id, application_id):
+    return svc.create_component(ctx.principal, application_id, svc.body_of(ctx))
+
+
+@bp.route(COMPS, methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ListComponents")
+def list_components(ctx, project_id, application_id):
+    return svc.list_components(ctx.principal, application_id, ctx.query)
+
+
+@bp.route(COMPS + "/{component_id}", methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ChangeComponent")
+def change_component(ctx, project_id, application_id, component_id):
+    return svc.update_component(ctx.principal, application_id, component_id, svc.body_of(ctx))
+
+
+@bp.route(COMPS + "/{component_id}", methods=["DELETE"], content_types=ANY_BODY)
+@api.endpoint(bp, action="DeleteComponent")
+def delete_component(ctx, project_id, application_id, component_id):
+    svc.delete_component(ctx.principal, application_id, component_id, ctx.query)
+    return envelope.empty(204)
+
+
+@bp.route(COMPS + "/{component_id}", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowComponentDetail")
+def show_component(ctx, project_id, application_id, component_id):
+    return svc.get_component(ctx.principal, application_id, component_id)

@@ -1,0 +1,58 @@
+"""Application management V2: component instances (4.5, asynchronous through jobs), snapshots (4.5.7) and the
+job API (4.6.1)."""
+from __future__ import annotations
+
+from chalicelib.surfaces.servicestage import service_v2_instances as svc
+from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v2 as bp, svcstg_api as api
+from chalicelib.surfaces.servicestage.service_v2_apps import body_of
+
+INSTS = "/v2/{project_id}/cas/applications/{application_id}/components/{component_id}/instances"
+INST = INSTS + "/{instance_id}"
+
+
+@bp.route(INSTS, methods=["POST"], content_types=ANY_BODY)
+@api.endpoint(bp, action="CreateInstance")
+def create_instance(ctx, project_id, application_id, component_id):
+    return svc.create_instance(ctx.principal, application_id, component_id, body_of(ctx))
+
+
+@bp.route(INSTS, methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ListInstances")
+def list_instances(ctx, project_id, application_id, component_id):
+    return svc.list_instances(ctx.principal, application_id, component_id, ctx.query)
+
+
+@bp.route(INST + "/action", methods=["POST"], content_types=ANY_BODY)
+@api.endpoint(bp, action="UpdateInstanceAction")
+def instance_action(ctx, project_id, application_id, component_id, instance_id):
+    return svc.instance_action(ctx.principal, application_id, component_id, instance_id, body_of(ctx))
+
+
+@bp.route(INST, methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ChangeInstance")
+def change_instance(ctx, project_id, application_id, component_id, instance_id):
+    return svc.upgrade_instance(ctx.principal, application_id, component_id, instance_id, body_of(ctx))
+
+
+@bp.route(INST, methods=["DELETE"], content_types=ANY_BODY)
+@api.endpoint(bp, action="DeleteInstance")
+def delete_instance(ctx, project_id, application_id, component_id, instance_id):
+    return svc.delete_instance(ctx.principal, application_id, component_id, instance_id, ctx.query)
+
+
+@bp.route(INST, methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowInstanceDetail")
+def show_instance(ctx, project_id, application_id, component_id, instance_id):
+    return svc.get_instance(ctx.principal, application_id, component_id, instance_id)
+
+
+@bp.route(INST + "/snapshots", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ListInstanceSnapshots")
+def list_snapshots(ctx, project_id, application_id, component_id, instance_id):
+    return svc.list_snapshots(ctx.principal, application_id, component_id, instance_id, ctx.query)
+
+
+@bp.route("/v2/{project_id}/cas/jobs/{job_id}", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowJobDetail")
+def show_job(ctx, project_id, job_id):
+    return svc.get_job(ctx.principal, job_id, ctx.query)
