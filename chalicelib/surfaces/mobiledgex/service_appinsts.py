@@ -15,7 +15,7 @@ from chalicelib.core.errors import BadRequest
 from chalicelib.identity.principal import Principal
 from chalicelib.surfaces.mobiledgex import envelope, lifecycle, rbac, regional, service_cloudlets, service_orgs
 from chalicelib.surfaces.mobiledgex import service_clusterinsts as clusters
-from chalicelib.surfaces.mobiledgex import service_events
+from chalicelib.surfaces.mobiledgex import service_events, service_fedguest
 from chalicelib.surfaces.mobiledgex.common import PLATFORM_ORG, REGIONAL_NAME, rfc3339nano
 from chalicelib.surfaces.mobiledgex.kinds import APP, APP_INST, CLOUDLET, CLUSTER_INST, FLAVOR
 from chalicelib.surfaces.mobiledgex.service_apps import go_field, parse_ports, reject_read_only
@@ -144,6 +144,7 @@ def create(p: Principal, region: str, obj: dict, present: set[str]):
     if app["key"]["organization"].lower() != org.lower():
         raise BadRequest(f"AppInst organization {org} must match App organization {app['key']['organization']}")
     cloudlet = service_cloudlets.usable_by(region, key["cloudlet_key"], org)
+    service_fedguest.onboarded_app(cloudlet.data, app["key"])  # a partner zone needs the app onboarded there
     if regional.get(APP_INST, region, key) is not None:
         raise BadRequest(f"{APP_INST.key_label} {APP_INST.key_str(key, is_key=True)} already exists")
     flavor = (obj.get("flavor") or {}).get("name") or (app.get("default_flavor") or {}).get("name", "")
@@ -326,8 +327,25 @@ def _on_cloudlet(data: dict) -> dict:
     return data["key"]["cloudlet_key"]
 
 
+def _partner_record(item, *, create: bool) -> None:
+    """An instance on a partner's zone is also the partner host's ProviderAppInst."""
+    cloudlet = regional.get(CLOUDLET, item.region, item.data["key"]["cloudlet_key"])
+    if cloudlet is None:
+        return
+    fed_app = service_fedguest.onboarded_app(cloudlet.data, item.data["app_key"]) if create else None
+    if create and fed_app is None:
+        return
+    if create or cloudlet.data.get("platform_type") == "Federation":
+        service_fedguest.host_appinst(item.region, item.data, cloudlet.data, fed_app, create=create)
+
+
+def _gone(item) -> None:
+    _release_cluster(item)
+    _partner_record(item, create=False)
+
+
 lifecycle.register(lifecycle.Operation(APP_INST, "create", CREATE_STEPS, "Created AppInst successfully",
-                                       _on_cloudlet))
+                                       _on_cloudlet, on_done=lambda item: _partner_record(item, create=True)))
 lifecycle.register(lifecycle.Operation(APP_INST, "update", UPDATE_STEPS, UPDATED, _on_cloudlet))
 lifecycle.register(lifecycle.Operation(APP_INST, "delete", DELETE_STEPS, "Deleted AppInst successfully",
-                                       _on_cloudlet, on_gone=_release_cluster))
+                                       _on_cloudlet, on_gone=_gone))

@@ -612,3 +612,48 @@ def show_apps(p: Principal, filt: dict) -> list[dict]:
     rows = [i.data for i in fed.query_kind(C_APP, None if every else orgs)]
     return sorted([r for r in rows if fed.matches(r, filt)],
                   key=lambda d: (d["FederationName"].lower(), d["AppOrg"].lower(), d["AppName"], d["AppVers"]))
+
+
+# ---------------------------------------------------------------- app instances on a partner's zone
+def onboarded_app(cloudlet_data: dict, app_key: dict) -> MxFed | None:
+    """For a cloudlet that is a registered partner zone: the guest's onboarded app (catalog #121 "federated
+    cloudlets need the app onboarded first"), else 400. None for ordinary cloudlets."""
+    key = cloudlet_data.get("key") or {}
+    if cloudlet_data.get("platform_type") != "Federation" or not key.get("federated_organization"):
+        return None
+    guest = fed.get_guest(key.get("organization", ""))
+    if guest is None:
+        raise BadRequest(f"Federation {key.get('organization', '')} of cloudlet {key.get('name', '')} not found")
+    name = guest.data["Name"]
+    unique = _app_unique(name, app_key.get("organization", ""), app_key.get("name", ""), app_key.get("version", ""))
+    claim = store.get(store.Unique, f"UNIQUE#{unique[0]}#{unique[1]}", "U")
+    item = None
+    if claim is not None and claim.owner:
+        pk, _, sk = claim.owner.partition("|")
+        item = store.get(MxFed, pk, sk)
+    if item is None or item.data.get("Status") != "ONBOARDED":
+        raise BadRequest(f"App {app_key.get('organization', '')}/{app_key.get('name', '')}:"
+                         f"{app_key.get('version', '')} must be onboarded to federation \"{name}\" first")
+    return item
+
+
+def host_appinst(region: str, inst_data: dict, cloudlet_data: dict, fed_app: MxFed, *, create: bool) -> None:
+    """The partner host's record of an app instance on its zone (ShowHostAppInst / UnsafeDeleteHostAppInst)."""
+    guest = fed.get_guest(cloudlet_data["key"]["organization"])
+    host = _partner_host(guest) if guest is not None else None
+    if host is None:
+        return
+    inst_key = inst_data["key"]
+    ident = hashlib.sha1(  # noqa: S324 (a stable identifier, not security)
+        f"{region}|{inst_key['organization']}|{inst_key['name']}|{cloudlet_data['key']['name']}".encode()).hexdigest()
+    existing = fed.child(P_APPINST, host.data["Name"], ident)
+    if not create:
+        if existing is not None:
+            fed.delete(existing)
+        return
+    if existing is None:
+        fed.create(fedhost.partner_item(P_APPINST, host, ident, {
+            "AppInstID": ident, "AppID": fed_app.data["ID"], "AppName": fed_app.data["AppName"],
+            "AppVers": fed_app.data["AppVers"], "Region": region, "Cloudlet": cloudlet_data["key"]["name"],
+            "CloudletOrg": host.data["OperatorId"], "CloudletFedOrg": "", "AppInstCallbackLink": "",
+            "Error": ""}), "Internal UUID conflict, please try again")
