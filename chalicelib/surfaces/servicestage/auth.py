@@ -8,6 +8,7 @@ project when the caller came with an IAM token).
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from chalicelib.core.errors import Forbidden, Unauthenticated
 from chalicelib.identity import accounts, tokens
@@ -19,9 +20,12 @@ _PARAM = re.compile(r"\{([^}]+)\}")
 
 
 def decoded_path(request) -> str:
-    """The request path as the client signed it: the route template with the (decoded) path parameters."""
+    """The request path as the client signed it: the route template with the (decoded) path parameters.
+
+    The local gateway hands path parameters over still percent-encoded (``src%3Amain.py``); the SDK signs the
+    decoded path (``%2F`` becomes a separator), so parameters are decoded here."""
     params = request.uri_params or {}
-    return _PARAM.sub(lambda m: params.get(m.group(1).rstrip("+"), ""), request.path)
+    return _PARAM.sub(lambda m: unquote(params.get(m.group(1).rstrip("+"), "")), request.path)
 
 
 def _query_pairs(request) -> list[tuple[str, str]]:

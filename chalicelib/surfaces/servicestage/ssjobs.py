@@ -49,10 +49,10 @@ def _iso(ts: float) -> str:
 
 
 def start(p: Principal, project: str, op_name: str, *, resource_id: str, desc: str = "",
-          params: dict | None = None) -> str:
-    """Write the job record and start the work; returns the ``JOB<uuid>`` id."""
+          params: dict | None = None, job_id: str | None = None) -> str:
+    """Write the job record and start the work; returns the ``JOB<uuid>`` id (``job_id``: one chosen before)."""
     op = _OPS[op_name]
-    job_id = "JOB" + objects.new_uuid()
+    job_id = job_id or "JOB" + objects.new_uuid()
     now = clock.now()
     tasks = [{"TASK_ID": "Task-" + objects.new_uuid(), "TASK_INDEX": i + 1, "TASK_NAME": name, "TASK_TYPE": "normal",
               "TASK_STATUS": "INIT", "CREATED_AT": _iso(now), "LAST_HEALTH_CHECK": _iso(now), "MESSAGES": "",

@@ -1,3 +1,4 @@
 """Every ServiceStage module that registers job workflows or periodic tasks (loaded by the event functions)."""
 from chalicelib.surfaces.servicestage import ssjobs  # noqa: F401
 from chalicelib.surfaces.servicestage import service_v2_instances  # noqa: F401
+from chalicelib.surfaces.servicestage import service_v3_components  # noqa: F401

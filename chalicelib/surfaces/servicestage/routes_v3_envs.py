@@ -1,0 +1,52 @@
+"""Application management V3, environments (5.1.1-5.1.7)."""
+from __future__ import annotations
+
+from chalicelib.surfaces.servicestage import service_v3_envs as svc
+from chalicelib.surfaces.servicestage.auth import project_of
+from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v3 as bp, svcstg_api as api
+from chalicelib.surfaces.servicestage.envelope import empty, ok
+
+BASE = "/v3/{project_id}/cas/environments"
+
+
+@bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
+@api.endpoint(bp, action="CreateEnvironmentV3")
+def create_environment(ctx, project_id):
+    return ok(svc.create(ctx.principal, project_of(ctx.principal), ctx.json()))
+
+
+@bp.route(BASE, methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowEnvironmentsV3")
+def list_environments(ctx, project_id):
+    return ok(svc.listing(project_of(ctx.principal), ctx.query))
+
+
+@bp.route(BASE + "/{environment_id}", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowEnvironmentInfoV3")
+def get_environment(ctx, project_id, environment_id):
+    return ok(svc.get(project_of(ctx.principal), environment_id))
+
+
+@bp.route(BASE + "/{environment_id}", methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ModifyEnvironmentV3")
+def modify_environment(ctx, project_id, environment_id):
+    return ok(svc.modify(ctx.principal, project_of(ctx.principal), environment_id, ctx.json()))
+
+
+@bp.route(BASE + "/{environment_id}", methods=["DELETE"], content_types=ANY_BODY)
+@api.endpoint(bp, action="DeleteEnvironmentV3")
+def delete_environment(ctx, project_id, environment_id):
+    svc.delete(ctx.principal, project_of(ctx.principal), environment_id)
+    return empty(204)
+
+
+@bp.route(BASE + "/{environment_id}/resources", methods=["PUT"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ModifyResourceInEnvironmentV3")
+def put_environment_resources(ctx, project_id, environment_id):
+    return ok(svc.put_resources(ctx.principal, project_of(ctx.principal), environment_id, ctx.json()))
+
+
+@bp.route(BASE + "/{environment_id}/resources", methods=["GET"], content_types=ANY_BODY)
+@api.endpoint(bp, action="ShowEnvironmentResourcesV3")
+def get_environment_resources(ctx, project_id, environment_id):
+    return ok(svc.get_resources(project_of(ctx.principal), environment_id))
