@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(PY) -m bench.merge --sizes 256,1024
 	$(PY) -m bench.package
 	$(PY) -m bench.mx_show
+	$(PY) -m bench.ss_registry
 
 clean:
 	rm -rf build .pytest_cache

@@ -20,7 +20,7 @@ svcstg_api = Surface(SURFACE, envelope.render_svcstg, authenticate)
 git_api = Surface(SURFACE, envelope.render_git, authenticate)
 cse_config_api = Surface(SURFACE, envelope.render_cse_config, authenticate)
 registry_api = Surface(SURFACE, envelope.render_registry, authenticate_servicecomb)
-engine_api = Surface(SURFACE, envelope.render_registry, authenticate)
+engine_api = Surface(SURFACE, envelope.render_engine, authenticate)
 
 __all__ = ["ANY_BODY", "SURFACE", "iam", "appmgmt_v2", "appmgmt_v3", "git", "cse", "servicecomb", "deprecated",
            "iam_api", "svcstg_api", "git_api", "cse_config_api", "registry_api", "engine_api"]

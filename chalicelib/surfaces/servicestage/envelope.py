@@ -3,8 +3,9 @@
 * ServiceStage (application management V2/V3, Git, out-of-date config items): ``{"error_code", "error_msg"}``
   with ``SVCSTG.00100xxx`` (Git: ``SVCSTG.REPO.xxxx``) codes;
 * CSE dynamic configuration and kie: ``{"error_code", "error_message", "detail"}``;
-* CSE engine management and the ServiceComb registry: ``{"errorCode", "errorMessage", "detail"}`` with numeric
-  codes whose thousands are the HTTP status (400012 → 400);
+* the ServiceComb registry: ``{"errorCode", "errorMessage", "detail"}`` with numeric codes whose thousands are
+  the HTTP status (400012 → 400); CSE engine management: the same shape with ``SVCSTG.00501xxx`` codes
+  (:func:`render_engine`);
 * IAM (tokens, credentials, projects): ``{"error": {"code", "message", "title"}}`` as Huawei IAM answers.
 
 A service raises a domain error with ``code=`` set to the documented code; without one the family's default
@@ -82,6 +83,30 @@ def render_registry(err: DomainError, ctx: Ctx) -> Response:
         code = _REGISTRY_DEFAULT.get(_STATUS_422.get(err.status, err.status), 400001)
     status = code // 1000
     return _json({"errorCode": str(code), "errorMessage": REGISTRY_MESSAGES.get(code, HTTPStatus(status).phrase),
+                  "detail": _message(err)}, status)
+
+
+# CSE engine management (12.3): string SVCSTG.00501xxx codes in the camel-case shape; errorMessage is the
+# documented meaning of the code, detail the specific text
+ENGINE_MESSAGES = {
+    "SVCSTG.00501134": "Invalid engine type.", "SVCSTG.00501111": "Duplicate engine instance name.",
+    "SVCSTG.00501112": "Insufficient engine instance quota.", "SVCSTG.00501133": "Too many engines at the site.",
+    "SVCSTG.00501103": "Empty or invalid billing mode.", "SVCSTG.00501104": "Incorrect engine instance flavor format.",
+    "SVCSTG.00501105": "Incorrect AZ format.", "SVCSTG.00501117": "Engine cannot be deleted.",
+    "SVCSTG.00501152": "Incorrect task ID format.", "SVCSTG.00501153": "Failed to find the task.",
+    "SVCSTG.00501149": "Abnormal engine node.", "SVCSTG.00501116": "Failed to find the engine instance.",
+    "SVCSTG.00500400": "Incorrect internal request parameter of the service.",
+}
+_ENGINE_DEFAULT = {400: "SVCSTG.00500400", 401: "SVCSTG.00300401", 403: "SVCSTG.00300401",
+                   404: "SVCSTG.00501116", 409: "SVCSTG.00501111", 413: "SVCSTG.00500400", 415: "SVCSTG.00500400",
+                   422: "SVCSTG.00500400", 500: "SVCSTG.00500400", 503: "SVCSTG.00500400"}
+
+
+def render_engine(err: DomainError, ctx: Ctx) -> Response:
+    """CSE engine management: ``{errorCode, errorMessage, detail}`` with string ``SVCSTG.00501xxx`` codes."""
+    status = _STATUS_422.get(err.status, err.status)
+    code = err.code if isinstance(err.code, str) and err.code else _ENGINE_DEFAULT.get(status, "SVCSTG.00500400")
+    return _json({"errorCode": code, "errorMessage": ENGINE_MESSAGES.get(code, HTTPStatus(status).phrase),
                   "detail": _message(err)}, status)
 
 
