@@ -53,3 +53,36 @@ def stack():
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+SDK_PASSWORD = "Ss-E2e-Passw0rd!"
+
+
+def huawei_client(url: str, client_class, user_prefix: str):
+    """An official Huawei SDK client for a fresh account: IAM token → permanent access key → AK/SK signing."""
+    import uuid
+
+    import requests
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.http.http_config import HttpConfig
+
+    login = requests.post(f"{url}/edgeplane/v1/login", json={"username": "admin", "password": ADMIN_PASSWORD},
+                          timeout=30)
+    assert login.status_code == 200, login.text
+    username = user_prefix + uuid.uuid4().hex[:8]
+    r = requests.post(f"{url}/edgeplane/v1/users", json={"username": username, "password": SDK_PASSWORD},
+                      headers={"Authorization": f"Bearer {login.json()['token']}"}, timeout=30)
+    assert r.status_code == 201, r.text
+    r = requests.post(url + "/v3/auth/tokens", json={"auth": {"identity": {"methods": ["password"], "password": {
+        "user": {"name": username, "password": SDK_PASSWORD, "domain": {"name": username}}}},
+        "scope": {"project": {"name": "default"}}}}, timeout=30)
+    assert r.status_code == 201, r.text
+    token, pid = r.headers["X-Subject-Token"], r.json()["token"]["project"]["id"]
+    c = requests.post(url + "/v3.0/OS-CREDENTIAL/credentials", json={"credential": {
+        "user_id": r.json()["token"]["user"]["id"]}}, headers={"X-Auth-Token": token}, timeout=30).json()["credential"]
+    cfg = HttpConfig.get_default_config()
+    cfg.ignore_ssl_verification = True
+    client = client_class.new_builder().with_http_config(cfg).with_credentials(
+        BasicCredentials(c["access"], c["secret"], pid)).with_endpoints([url]).build()
+    client.edgeplane_user, client.edgeplane_project, client.edgeplane_token = username, pid, token
+    return client

@@ -4,13 +4,9 @@ success, change it (scale, upgrade), delete it, tear everything down."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
-import requests
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkservicestage.v2 import (
     ApplicationConfigModify, ApplicationConfigModifyConfiguration, ApplicationConfigModifyConfigurationEnv,
     ApplicationCreate, ChangeApplicationConfigurationRequest, ChangeInstanceRequest, ComponentCreate,
@@ -23,32 +19,13 @@ from huaweicloudsdkservicestage.v2 import (
     SourceObject, SourceOrArtifact, UpdateInstanceActionRequest,
 )
 
-from tests.e2e.conftest import ADMIN_PASSWORD
+from tests.e2e.conftest import huawei_client
 
-PASSWORD = "Ss-E2e-Passw0rd!"
 
 
 @pytest.fixture(scope="module")
 def client(stack):
-    url = stack
-    login = requests.post(f"{url}/edgeplane/v1/login", json={"username": "admin", "password": ADMIN_PASSWORD},
-                          timeout=30)
-    assert login.status_code == 200, login.text
-    username = "ssv2" + uuid.uuid4().hex[:8]
-    r = requests.post(f"{url}/edgeplane/v1/users", json={"username": username, "password": PASSWORD},
-                      headers={"Authorization": f"Bearer {login.json()['token']}"}, timeout=30)
-    assert r.status_code == 201, r.text
-    r = requests.post(url + "/v3/auth/tokens", json={"auth": {"identity": {"methods": ["password"], "password": {
-        "user": {"name": username, "password": PASSWORD, "domain": {"name": username}}}},
-        "scope": {"project": {"name": "default"}}}}, timeout=30)
-    assert r.status_code == 201, r.text
-    token, pid = r.headers["X-Subject-Token"], r.json()["token"]["project"]["id"]
-    c = requests.post(url + "/v3.0/OS-CREDENTIAL/credentials", json={"credential": {
-        "user_id": r.json()["token"]["user"]["id"]}}, headers={"X-Auth-Token": token}, timeout=30).json()["credential"]
-    cfg = HttpConfig.get_default_config()
-    cfg.ignore_ssl_verification = True
-    return ServiceStageClient.new_builder().with_http_config(cfg).with_credentials(
-        BasicCredentials(c["access"], c["secret"], pid)).with_endpoints([url]).build()
+    return huawei_client(stack, ServiceStageClient, "ssv2")
 
 
 def wait_job(client, job_id, instance_id, timeout=90):
