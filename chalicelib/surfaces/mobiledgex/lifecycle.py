@@ -163,6 +163,8 @@ class LifecycleWorkflow(jobs.Workflow):
         if op.op == "create":  # upstream undoes a failed create
             _say(job, f"DELETING {op.kind.name} due to failures")
             regional.delete(op.kind, item)
+            if op.on_gone:  # what a removal frees (e.g. a reserved auto cluster) is freed after an undo too
+                op.on_gone(item)
         elif op.op == "delete":
             data["state"] = "Ready"
             item.data = data

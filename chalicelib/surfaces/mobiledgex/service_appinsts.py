@@ -345,7 +345,8 @@ def _gone(item) -> None:
 
 
 lifecycle.register(lifecycle.Operation(APP_INST, "create", CREATE_STEPS, "Created AppInst successfully",
-                                       _on_cloudlet, on_done=lambda item: _partner_record(item, create=True)))
+                                       _on_cloudlet, on_done=lambda item: _partner_record(item, create=True),
+                                       on_gone=_gone))  # a failed create is undone: free what it held
 lifecycle.register(lifecycle.Operation(APP_INST, "update", UPDATE_STEPS, UPDATED, _on_cloudlet))
 lifecycle.register(lifecycle.Operation(APP_INST, "delete", DELETE_STEPS, "Deleted AppInst successfully",
                                        _on_cloudlet, on_gone=_gone))

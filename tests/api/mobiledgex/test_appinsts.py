@@ -237,3 +237,18 @@ def test_operator_sees_instances_on_its_pool_cloudlets(developer, operator, clou
     other_op.org = make_org(other_op, "op-other-vis", "operator")
     assert other_op.op("/auth/ctrl/ShowAppInst", {"Region": REGION}).body in (b"", "")
     assert other_op.op("/auth/ctrl/ShowClusterInst", {"Region": REGION}).body in (b"", "")
+
+
+def test_a_failed_create_frees_the_reserved_cluster(dev_app, cloudlet, flavor, mx_admin):
+    from chalicelib import targets
+    from chalicelib.surfaces.mobiledgex import lifecycle
+    dev, org = dev_app, dev_app.org
+    assert messages(dev.ctrl("CreateAppInst", "AppInst", {"key": ai_key(org, cloudlet), "app_key": app_key(org)})[1])
+    assert messages(dev.ctrl("DeleteAppInst", "AppInst", {"key": ai_key(org, cloudlet)})[1]) == DELETE
+    targets.set_faults(lifecycle.target_name(REGION, cloudlet), {"apply": "error"})
+    status, lines = dev.ctrl("CreateAppInst", "AppInst", {"key": ai_key(org, cloudlet, "inst2"),
+                                                          "app_key": app_key(org)})
+    assert status == 200 and "result" in lines[-1]
+    assert "DELETING AppInst due to failures" in messages(lines)
+    free = shown(mx_admin, "ShowClusterInst", "ClusterInst", {"key": {"cluster_key": {"name": "reservable0"}}})[0]
+    assert "reserved_by" not in free  # the undo released the reservation
