@@ -6,6 +6,7 @@ progress lines. Developers see public cloudlets (in no pool) with a reduced fiel
 from __future__ import annotations
 
 import copy
+import json
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -94,13 +95,26 @@ def create(p: Principal, region: str, obj: dict, present: set[str]):
     return lifecycle.answer(lifecycle.start(p, "Cloudlet.create", item))
 
 
+def in_use_text(user: str) -> str:
+    """Upstream names a cluster user as "ClusterInst name N Organization O" (catalog §5.9)."""
+    kind, _, key = user.partition(" ")
+    if kind == "ClusterInst":
+        try:
+            cluster = json.loads(key).get("cluster_key") or {}
+            return f"Cloudlet in use by ClusterInst name {cluster.get('name', '')} " \
+                   f"Organization {cluster.get('organization', '')}"
+        except (ValueError, AttributeError):
+            pass
+    return f"Cloudlet in use by {user}"
+
+
 def delete(p: Principal, region: str, obj: dict, present: set[str]):
     key = key_of(obj)
     rbac.require(p, key["organization"], "cloudlets", rbac.M)
     item = regional.require(CLOUDLET, region, key)
     user = regional.in_use(CLOUDLET, region, item.key_str)
     if user is not None:
-        raise BadRequest(f"Cloudlet in use by {user}")
+        raise BadRequest(in_use_text(user))
     service_events.record(p, "DeleteCloudlet", item.org, f"{region}/cloudlet/{item.key_str}", region=region)
     return lifecycle.answer(lifecycle.start(p, "Cloudlet.delete", item))
 

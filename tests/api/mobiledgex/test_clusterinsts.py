@@ -46,7 +46,8 @@ def test_create_show_delete(developer, operator, cloudlet, flavor, mx_admin):
     assert (status, body) == (400, {"message": f"ClusterInst key {key_text(developer.org, cloudlet)} already exists"})
     # references: the cloudlet and the flavor are in use
     status, body = operator.ctrl("DeleteCloudlet", "Cloudlet", {"key": cloudlet})
-    assert status == 400 and body["message"].startswith("Cloudlet in use by ClusterInst")
+    assert (status, body["message"]) == (400, f"Cloudlet in use by ClusterInst name cluster1 Organization "
+                                              f"{developer.org}")
     status, body = call(mx_admin, "DeleteFlavor", "Flavor", {"key": {"name": flavor}})
     assert (status, body["message"]) == (400, f"Flavor in use by ClusterInst {key_text(developer.org, cloudlet)}")
     # docker: dedicated access, no nodes
