@@ -208,6 +208,15 @@ def rename_unique(old: tuple[str, str], new: tuple[str, str], owner: Entity) -> 
         raise Unavailable("the store is unavailable, retry later") from exc
 
 
+def claimed_by(model, scope: str, value: str):
+    """The item holding the unique value ``(scope, value)`` (the claim's owner, as :func:`create` wrote it)."""
+    claim = get(Unique, f"UNIQUE#{scope}#{value}", "U")
+    if claim is None or not claim.owner:
+        return None
+    pk, _, sk = claim.owner.partition("|")
+    return get(model, pk, sk)
+
+
 def get(model, pk: str, sk: str):
     try:
         return model.get(pk, sk)

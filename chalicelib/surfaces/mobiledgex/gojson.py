@@ -160,17 +160,3 @@ def parse_body(raw: bytes, *, empty_ok: bool = False):
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid(f"Invalid JSON data: {str(exc).split(':')[0]}") from None
-
-
-def read_only_paths(schema_name: str, prefix: str = "", _depth: int = 0) -> set[str]:
-    """Dotted paths marked read-only in the schema (clients may not set them on create)."""
-    out: set[str] = set()
-    if _depth > 4:
-        return out
-    for name, spec in (schema(schema_name).get("fields") or {}).items():
-        path = f"{prefix}{name}"
-        if spec.get("ro"):
-            out.add(path)
-        elif spec["type"].startswith("ref:") and schema(spec["type"][4:]).get("fields"):
-            out |= read_only_paths(spec["type"][4:], path + ".", _depth + 1)
-    return out

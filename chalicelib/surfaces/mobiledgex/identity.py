@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict, Unavailable
 from chalicelib.identity import accounts
 from chalicelib.store import base as store
@@ -28,11 +27,7 @@ def get_user(name: str) -> MxUser | None:
 
 
 def user_by_email(email: str) -> MxUser | None:
-    claim = store.get(store.Unique, f"UNIQUE#{EMAIL_SCOPE}#{email.lower()}", "U") if email else None
-    if claim is None or not claim.owner:
-        return None
-    pk, _, sk = claim.owner.partition("|")
-    return store.get(MxUser, pk, sk)
+    return store.claimed_by(MxUser, EMAIL_SCOPE, email.lower()) if email else None
 
 
 def name_taken(name: str) -> bool:
@@ -132,7 +127,3 @@ def create_org(name: str, org_type: str, data: dict, creator: str) -> MxOrg:
             raise BadRequest(f"Organization with name {name} (case-insensitive) already exists") from None
         raise BadRequest("org name cannot be same as existing user name") from None
     return org
-
-
-def now_s() -> int:
-    return clock.now_s()

@@ -408,12 +408,7 @@ def _new_image(guest: MxFed, host: MxFed, image: dict) -> MxFed:
 
 
 def _existing_image(org: str, fed_name: str, name: str) -> MxFed | None:
-    claim = store.get(store.Unique, f"UNIQUE#{_image_unique(org, fed_name, name)[0]}#"
-                                    f"{_image_unique(org, fed_name, name)[1]}", "U")
-    if claim is None or not claim.owner:
-        return None
-    pk, _, sk = claim.owner.partition("|")
-    return store.get(MxFed, pk, sk)
+    return store.claimed_by(MxFed, *_image_unique(org, fed_name, name))
 
 
 def create_image(p: Principal, body: dict, present: set[str]) -> dict:
@@ -582,11 +577,7 @@ def deboard_app(p: Principal, body: dict, present: set[str]):
     guest = fed.lookup_guest(0, body["FederationName"])
     name = guest.data["Name"]
     unique = _app_unique(name, body["AppOrg"], body["AppName"], body["AppVers"])
-    claim = store.get(store.Unique, f"UNIQUE#{unique[0]}#{unique[1]}", "U")
-    item = None
-    if claim is not None and claim.owner:
-        pk, _, sk = claim.owner.partition("|")
-        item = store.get(MxFed, pk, sk)
+    item = store.claimed_by(MxFed, *unique)
     if item is None or (body.get("ID") and body["ID"] != item.data["ID"]):
         raise BadRequest(f'App {body["AppOrg"]}/{body["AppName"]}:{body["AppVers"]} is not onboarded to '
                          f'federation "{name}"')
@@ -625,12 +616,8 @@ def onboarded_app(cloudlet_data: dict, app_key: dict) -> MxFed | None:
     if guest is None:
         raise BadRequest(f"Federation {key.get('organization', '')} of cloudlet {key.get('name', '')} not found")
     name = guest.data["Name"]
-    unique = _app_unique(name, app_key.get("organization", ""), app_key.get("name", ""), app_key.get("version", ""))
-    claim = store.get(store.Unique, f"UNIQUE#{unique[0]}#{unique[1]}", "U")
-    item = None
-    if claim is not None and claim.owner:
-        pk, _, sk = claim.owner.partition("|")
-        item = store.get(MxFed, pk, sk)
+    item = store.claimed_by(MxFed, *_app_unique(name, app_key.get("organization", ""), app_key.get("name", ""),
+                                                app_key.get("version", "")))
     if item is None or item.data.get("Status") != "ONBOARDED":
         raise BadRequest(f"App {app_key.get('organization', '')}/{app_key.get('name', '')}:"
                          f"{app_key.get('version', '')} must be onboarded to federation \"{name}\" first")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from chalicelib import outbox
-from chalicelib.core import ids
 from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden, Unauthenticated
 from chalicelib.identity import accounts
@@ -69,14 +68,6 @@ def current_user(p: Principal) -> dict:
     if user is None:
         raise BadRequest("User not found")
     return view(user)
-
-
-def new_id() -> str:
-    return ids.new_id()
-
-
-def is_admin(p: Principal) -> bool:
-    return rbac.is_admin(p)
 
 
 # ---------------------------------------------------------------- helpers
