@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from chalicelib.core import clock
 from chalicelib.core.config import settings
-from chalicelib.core.errors import BadRequest
+from chalicelib.core.errors import BadRequest, UnsupportedMedia
 from chalicelib.surfaces.mobiledgex import gojson
 
 SURFACE = "mobiledgex"
@@ -91,7 +91,6 @@ def dig(obj: dict, path: str, default=None):
 def bind(ctx, schema_name: str, *, extra: dict | None = None, empty_ok: bool = False) -> tuple[dict, set[str]]:
     """The framework binder of the user/org/role/federation handlers: JSON (or form) bodies only, an empty
     body is "Request body can't be empty" unless the operation takes none, then Go-style decoding."""
-    from chalicelib.core.errors import UnsupportedMedia
     raw = ctx.raw
     if not raw.strip():
         if empty_ok:

@@ -11,7 +11,7 @@ import json
 from chalice import Response
 
 from chalicelib.core.errors import DomainError
-from chalicelib.core.web import Ctx
+from chalicelib.core.web import Ctx, json_response
 
 _STATUS = {404: 400, 409: 400, 422: 400, 429: 400, 503: 500}
 
@@ -27,12 +27,7 @@ def _dumps(value) -> str:
 def render_error(err: DomainError, ctx: Ctx):
     status = _STATUS.get(err.status, err.status)
     message = "Internal server error" if err.kind == "internal" else capitalize(err.message)
-    return Response(body=_dumps({"message": message}), status_code=status,
-                    headers={"Content-Type": "application/json"})
-
-
-def message(text: str) -> dict:
-    return {"message": capitalize(text)}
+    return json_response({"message": message}, status)
 
 
 def empty() -> Response:
@@ -41,7 +36,7 @@ def empty() -> Response:
 
 
 def array(items: list) -> Response:
-    return Response(body=_dumps(items), status_code=200, headers={"Content-Type": "application/json"})
+    return json_response(items)
 
 
 def stream(lines: list[dict]) -> Response:
@@ -61,7 +56,6 @@ def progress(messages: list[str], error: str | None = None) -> Response:
     lines: list[dict] = [{"data": {"message": m}} for m in messages]
     if error is not None:
         if not lines:
-            return Response(body=_dumps({"message": capitalize(error)}), status_code=400,
-                            headers={"Content-Type": "application/json"})
+            return json_response({"message": capitalize(error)}, 400)
         lines.append({"result": {"message": capitalize(error), "code": 400}})
     return stream(lines)

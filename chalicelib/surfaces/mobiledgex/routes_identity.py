@@ -1,13 +1,12 @@
 """Security, User, Role and Org operations (catalog §3.2 #1-#27)."""
 from __future__ import annotations
 
-from chalice import Response
-
 from chalicelib.core.errors import BadRequest
+from chalicelib.core.web import json_response
 from chalicelib.surfaces.mobiledgex import auth, gojson, service_apikeys, service_orgs, service_roles, service_users
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import bind
-from chalicelib.surfaces.mobiledgex.envelope import _dumps, array, empty
+from chalicelib.surfaces.mobiledgex.envelope import array, empty
 
 _LOGIN_EXTRA = {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": "string"},
                 "apikeyid": {"type": "string"}, "apikey": {"type": "string"}}
@@ -23,8 +22,7 @@ def login(ctx):
     out = {"token": token}
     if admin:
         out["admin"] = True
-    return Response(body=_dumps(out), status_code=200,
-                    headers={"Content-Type": "application/json", "Set-Cookie": auth.cookie(token)})
+    return json_response(out, headers={"Set-Cookie": auth.cookie(token)})
 
 
 @bp.route(f"{API}/usercreate", methods=["POST"], content_types=ANY_BODY)

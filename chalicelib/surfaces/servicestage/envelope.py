@@ -14,13 +14,12 @@ ServiceStage-style family, as Huawei's API gateway answers them.
 """
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 
 from chalice import Response
 
 from chalicelib.core.errors import DomainError
-from chalicelib.core.web import Ctx
+from chalicelib.core.web import Ctx, json_response
 
 _SVCSTG_DEFAULT = {400: "SVCSTG.00100400", 401: "APIGW.0301", 403: "SVCSTG.00100427", 404: "SVCSTG.00100408",
                    405: "SVCSTG.00100427", 409: "SVCSTG.00100419", 413: "SVCSTG.00100400", 415: "SVCSTG.00100400",
@@ -48,12 +47,6 @@ _REGISTRY_DEFAULT = {400: 400001, 401: 401201, 403: 403001, 404: 404001, 409: 40
 _STATUS_422 = {422: 400}  # the document answers validation errors with 400
 
 
-def _json(body, status: int, headers: dict | None = None) -> Response:
-    h = {"Content-Type": "application/json"}
-    h.update(headers or {})
-    return Response(body=json.dumps(body, ensure_ascii=False, separators=(",", ":")), status_code=status, headers=h)
-
-
 def _message(err: DomainError) -> str:
     return "Internal server error" if err.kind == "internal" else err.message
 
@@ -61,19 +54,19 @@ def _message(err: DomainError) -> str:
 def render_svcstg(err: DomainError, ctx: Ctx) -> Response:
     status = _STATUS_422.get(err.status, err.status)
     code = err.code if isinstance(err.code, str) and err.code else _SVCSTG_DEFAULT.get(status, "SVCSTG.00100400")
-    return _json({"error_code": code, "error_msg": _message(err)}, status)
+    return json_response({"error_code": code, "error_msg": _message(err)}, status)
 
 
 def render_git(err: DomainError, ctx: Ctx) -> Response:
     status = _STATUS_422.get(err.status, err.status)
     code = err.code if isinstance(err.code, str) and err.code else _GIT_DEFAULT.get(status, "SVCSTG.REPO.0400")
-    return _json({"error_code": code, "error_msg": _message(err)}, status)
+    return json_response({"error_code": code, "error_msg": _message(err)}, status)
 
 
 def render_cse_config(err: DomainError, ctx: Ctx) -> Response:
     status = _STATUS_422.get(err.status, err.status)
     code = err.code if isinstance(err.code, str) and err.code else _CSE_DEFAULT.get(status, "SVCSTG.00400100")
-    return _json({"error_code": code, "error_message": _message(err), "detail": _message(err)}, status)
+    return json_response({"error_code": code, "error_message": _message(err), "detail": _message(err)}, status)
 
 
 def render_registry(err: DomainError, ctx: Ctx) -> Response:
@@ -82,7 +75,7 @@ def render_registry(err: DomainError, ctx: Ctx) -> Response:
     if code is None:
         code = _REGISTRY_DEFAULT.get(_STATUS_422.get(err.status, err.status), 400001)
     status = code // 1000
-    return _json({"errorCode": str(code), "errorMessage": REGISTRY_MESSAGES.get(code, HTTPStatus(status).phrase),
+    return json_response({"errorCode": str(code), "errorMessage": REGISTRY_MESSAGES.get(code, HTTPStatus(status).phrase),
                   "detail": _message(err)}, status)
 
 
@@ -106,13 +99,13 @@ def render_engine(err: DomainError, ctx: Ctx) -> Response:
     """CSE engine management: ``{errorCode, errorMessage, detail}`` with string ``SVCSTG.00501xxx`` codes."""
     status = _STATUS_422.get(err.status, err.status)
     code = err.code if isinstance(err.code, str) and err.code else _ENGINE_DEFAULT.get(status, "SVCSTG.00500400")
-    return _json({"errorCode": code, "errorMessage": ENGINE_MESSAGES.get(code, HTTPStatus(status).phrase),
+    return json_response({"errorCode": code, "errorMessage": ENGINE_MESSAGES.get(code, HTTPStatus(status).phrase),
                   "detail": _message(err)}, status)
 
 
 def render_iam(err: DomainError, ctx: Ctx) -> Response:
     status = _STATUS_422.get(err.status, err.status)
-    return _json({"error": {"code": status, "message": _message(err), "title": HTTPStatus(status).phrase}}, status)
+    return json_response({"error": {"code": status, "message": _message(err), "title": HTTPStatus(status).phrase}}, status)
 
 
 def empty(status: int = 204) -> Response:
@@ -120,4 +113,4 @@ def empty(status: int = 204) -> Response:
 
 
 def ok(body, status: int = 200, headers: dict | None = None) -> Response:
-    return _json(body, status, headers)
+    return json_response(body, status, headers)
