@@ -125,26 +125,20 @@ def v2_args(query: dict, orders=("create_time", "name", "update_time")) -> ListA
 
 
 def page(project: str, kind: str, args: ListArgs, *, parent: str | None = None, predicate=None) -> tuple[list, int]:
-    """(items of the page, count); with a predicate the count is of matching items (read to the page end)."""
+    """(items of the page, count). Unfiltered: the Query stops at the page end and ``count`` is the scope's
+    counter; with a predicate the scope is read through to count the matching items."""
     index_name, suffix = ORDERS.get(args.order_by, ORDERS["create_time"])
     index, partition = getattr(SsObj, index_name), f"{scope_of(project, kind, parent)}#{suffix}"
     stop = None if args.limit is None else args.offset + args.limit
+    if predicate is None and args.limit == 0:
+        return [], count(project, kind, parent)
     out, seen = [], 0
-    if predicate is None:
-        total = count(project, kind, parent)
-        if args.limit == 0:
-            return [], total
-        for item in index.query(partition, scan_index_forward=args.ascending, limit=stop):
-            if seen >= args.offset:
-                out.append(item)
-            seen += 1
-            if stop is not None and seen >= stop:
-                break
-        return out, total
-    for item in index.query(partition, scan_index_forward=args.ascending):
-        if not predicate(item):
+    for item in index.query(partition, scan_index_forward=args.ascending, limit=stop if predicate is None else None):
+        if predicate is not None and not predicate(item):
             continue
         if seen >= args.offset and (stop is None or seen < stop):
             out.append(item)
         seen += 1
-    return out, seen
+        if predicate is None and stop is not None and seen >= stop:
+            break
+    return out, (count(project, kind, parent) if predicate is None else seen)
