@@ -10,9 +10,10 @@
 """
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from chalicelib.store.base import Entity, Versioned
+from chalicelib.store.base import Entity
+from chalicelib.store.scoped import ScopedObj
 
 
 class SsProject(Entity, discriminator="SsProject"):
@@ -37,21 +38,5 @@ class SsNonce(Entity, discriminator="SsNonce"):
     pass
 
 
-class SsObj(Versioned, discriminator="SsObj"):
-    project = UnicodeAttribute()
-    obj_kind = UnicodeAttribute()
-    obj_id = UnicodeAttribute()
-    scope = UnicodeAttribute()
-    name = UnicodeAttribute(default="")
-    data = JSONAttribute(default=dict)
-    extra = JSONAttribute(default=dict)  # server-side only (sealed secrets, job bookkeeping)
-    create_ms = NumberAttribute()
-    update_ms = NumberAttribute()
-
-    def index(self, lookup: tuple[str, str] | None = None) -> "SsObj":
-        self.gsi1pk, self.gsi1sk = f"{self.scope}#CT", f"{int(self.create_ms):015d}#{self.obj_id}"
-        self.gsi2pk, self.gsi2sk = f"{self.scope}#NAME", f"{self.name}#{self.obj_id}"
-        self.gsi3pk, self.gsi3sk = f"{self.scope}#UT", f"{int(self.update_ms):015d}#{self.obj_id}"
-        if lookup is not None:
-            self.gsi4pk, self.gsi4sk = lookup
-        return self
+class SsObj(ScopedObj, discriminator="SsObj"):
+    pass
