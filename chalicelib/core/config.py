@@ -60,6 +60,7 @@ class Settings:
     mx_regions: tuple = ("local",)
     mx_skip_verify_email: bool = False
     mx_stream_wait_seconds: int = 25
+    msap_catalog: str = ""
     log_level: str = "INFO"
     extra: dict = field(default_factory=dict)
 
@@ -111,6 +112,7 @@ def _from_env(env) -> Settings:
         mx_regions=tuple(r for r in env.get("EDGEPLANE_MX_REGIONS", "local").replace(" ", "").split(",") if r),
         mx_skip_verify_email=_bool(env, "EDGEPLANE_MX_SKIP_VERIFY_EMAIL", stage in LOCAL_STAGES),
         mx_stream_wait_seconds=_int(env, "EDGEPLANE_MX_STREAM_WAIT", 25),
+        msap_catalog=env.get("EDGEPLANE_MSAP_CATALOG", ""),
         log_level=env.get("EDGEPLANE_LOG_LEVEL", "INFO"),
         extra=json.loads(env.get("EDGEPLANE_EXTRA", "{}") or "{}"),
     )

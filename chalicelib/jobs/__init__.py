@@ -58,7 +58,8 @@ def workflow_for(kind: str) -> Workflow:
 
 
 def start(kind: str, *, surface: str, tenant_id: str | None, actor: str | None, params: dict,
-          resource: str | None = None) -> Job:
+          resource: str | None = None, delay_seconds: int = 0) -> Job:
+    """Write the job and enqueue it; ``delay_seconds`` (≤ 900, SQS's limit) holds it back, e.g. between batches."""
     now = clock.now_s()
     job_id = ids.new_id()
     job = Job(f"JOB#{job_id}", "J", job_id=job_id, job_kind=kind, surface=surface, tenant_id=tenant_id, actor=actor,
@@ -68,7 +69,8 @@ def start(kind: str, *, surface: str, tenant_id: str | None, actor: str | None, 
     store.create(job)
     try:
         aws.client("sqs").send_message(QueueUrl=aws.queue_url(settings().jobs_queue),
-                                       MessageBody=json.dumps({"job_id": job_id}))
+                                       MessageBody=json.dumps({"job_id": job_id}),
+                                       DelaySeconds=max(0, min(int(delay_seconds or 0), 900)))
     except (ClientError, BotoCoreError) as exc:
         mark(job, "FAILED", stage="queue", error="could not enqueue the job")
         raise Unavailable("the job queue is unavailable, retry later") from exc

@@ -9,6 +9,7 @@ SURFACES = {
     "edgegallery": "chalicelib.surfaces.edgegallery.routes",
     "mobiledgex": "chalicelib.surfaces.mobiledgex.routes",
     "servicestage": "chalicelib.surfaces.servicestage.routes",
+    "msap": "chalicelib.surfaces.msap.routes",
 }
 
 
