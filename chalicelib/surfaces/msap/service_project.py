@@ -90,8 +90,12 @@ def delete(u: User, body: ProjectRef) -> None:
     for kind in ("app", "env", "pipeline"):
         if objects.count(u.tenant, kind, item.obj_id):
             raise Invalid("项目下还有应用、环境或流水线，不能删除")
+    # what an empty project still holds: its members, application groups and service connections
     for m in list(access.members(u.tenant, item.obj_id)):
         objects.delete(m, unique=False)
+    for kind in ("appgroup", "connection"):
+        for obj in list(objects.all_of(u.tenant, kind, item.obj_id)):
+            objects.delete(obj)
     objects.delete(item)
 
 

@@ -132,3 +132,17 @@ def test_member_validation_and_denials(ms, ms_other):
     # sub-accounts are created by the main account only
     assert dev.fails("POST", "/v1/tenant/createSubAccount", {"userName": "nope1", "password": "Passw0rd-1234"}, 403)
     assert ms.ok_get("/v1/project/member/listSubAccountPage", projectId=pid)["total"] == 2
+
+
+def test_delete_project_removes_its_groups_and_connections(ms):
+    pid = ms.project("gone-soon")
+    ms.ok_post("/v1/app/group/insertApplicationGroup", {"projectId": pid, "name": "前端组"})
+    ms.ok_post("/v1/service/connection/createServiceConnection", {
+        "projectId": pid, "connectionName": "gitee-main", "connectionType": "GITEE", "token": "t0ken"})
+    assert ms.ok_post("/v1/project/deleteProject", {"projectId": pid}) == ""
+    assert ms.fails("GET", "/v1/app/group/listApplicationGroups", {"projectId": pid}, 404) == "项目不存在"
+    again = ms.project("gone-soon")  # the code and the names inside are free again
+    ms.ok_post("/v1/app/group/insertApplicationGroup", {"projectId": again, "name": "前端组"})
+    ms.ok_post("/v1/service/connection/createServiceConnection", {
+        "projectId": again, "connectionName": "gitee-main", "connectionType": "GITEE", "token": "t0ken"})
+    assert len(ms.ok_get("/v1/app/group/listApplicationGroups", projectId=again)) == 1
