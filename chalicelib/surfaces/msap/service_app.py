@@ -206,8 +206,10 @@ def delete_app(u: User, body: AppRef) -> bool:
     item = access.require_app(u, body.appId, operate=True)
     if has_deployments(u.tenant, item.obj_id):
         raise Conflict("应用存在发布实例，不能删除")
+    from chalicelib.surfaces.msap import service_deploy_config  # (it reads applications through this module)
     for grant_row in list(access.authorities(u.tenant, access.APP, item.obj_id)):
         objects.delete(grant_row, unique=False)
+    service_deploy_config.delete_for_app(u.tenant, item.obj_id)
     objects.delete(item)
     return True
 

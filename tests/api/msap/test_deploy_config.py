@@ -245,3 +245,11 @@ def test_junk_nested_input_is_a_clean_error(ms):
             assert any("\u4e00" <= ch <= "\u9fff" for ch in env["msg"]), (path, body, env)
     d = ms.ok_get(GET, deployConfigId=cfg)  # refused updates changed nothing
     assert d["envVariableList"] == [] and d["podResourceSpec"] is None
+
+
+def test_deleting_the_application_removes_its_configurations(ms):
+    pid, app_id, env_id = setup(ms)
+    cfg = ms.ok_post(CREATE, full_body(app_id, env_id))
+    assert ms.ok_post("/v1/app/deleteApplication", {"appId": app_id}) is True
+    assert objects.get(tenant_of(ms), "deployconfig", cfg) is None
+    assert ms.fails("GET", GET, {"deployConfigId": cfg}, 404)
