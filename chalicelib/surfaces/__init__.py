@@ -20,6 +20,7 @@ WORKERS = {
     "edgegallery": ("chalicelib.surfaces.edgegallery.workers",),
     "mobiledgex": ("chalicelib.surfaces.mobiledgex.workers",),
     "servicestage": ("chalicelib.surfaces.servicestage.workers",),
+    "msap": ("chalicelib.surfaces.msap.workers",),
 }
 
 

@@ -34,9 +34,12 @@ def get_project(u: User, project_id: str) -> MsObj | None:
     return objects.get(u.tenant, PROJECT, project_id)
 
 
-def _member(tenant: str, project_id: str, user_num: int) -> MsObj | None:
-    item = objects.get(tenant, MEMBER, f"{project_id}#{int(user_num)}")
-    return item
+def member(tenant: str, project_id: str, user_num: int) -> MsObj | None:
+    """The member row of a user in a project (one read)."""
+    return objects.get(tenant, MEMBER, f"{project_id}#{int(user_num)}")
+
+
+_member = member
 
 
 def member_roles(u: User, project_id: str) -> set[int] | None:

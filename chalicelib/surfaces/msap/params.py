@@ -8,7 +8,7 @@ a missing query parameter → ``{"field", "message"}`` (the documented form), a 
 from __future__ import annotations
 
 import json
-from typing import Type
+from typing import Type, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -45,16 +45,35 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
+def _nested_model(annotation):
+    """The pydantic model inside ``Model``, ``Optional[Model]`` or ``list[Model]`` (else None)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def _label(model: Type[BaseModel], loc: tuple) -> tuple[str, str]:
+    """(field name, Chinese label) of an error location, walking nested models for their field titles."""
     names = [p for p in loc if isinstance(p, str)]
     field = names[-1] if names else ""
-    title = None
-    if len(names) == 1 and field in model.model_fields:
-        title = model.model_fields[field].title
+    title, current = None, model
+    for name in names:
+        info = current.model_fields.get(name) if current is not None else None
+        if info is None:
+            title = None
+            break
+        title = info.title
+        current = _nested_model(info.annotation)
     return field, title or LABELS.get(field, field)
 
 
 def _message(err: dict, title: str) -> str:
+    if title and title[-1].isascii() and title[-1].isalnum():
+        title += " "  # the document's spacing: "项目 ID 不能为空"
     typ, ctx = err.get("type", ""), err.get("ctx") or {}
     if typ == "string_too_short" and ctx.get("min_length") == 1:
         return f"{title}不能为空"

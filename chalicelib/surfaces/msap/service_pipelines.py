@@ -233,7 +233,7 @@ class PermRef(Model):
     @classmethod
     def _no_bool(cls, v: Any):
         if isinstance(v, bool):
-            raise ValueError("权限 ID必须是整数")
+            raise ValueError("权限 ID 必须是整数")
         return v
 
 

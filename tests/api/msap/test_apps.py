@@ -118,8 +118,8 @@ def test_create_application_validation(ms):
         (app_body(pid, conn, "okName", codeReposAddress="https://github.com/" + "x" * 90), "仓库地址不规范"),
         (app_body(pid, conn, "okName", description="长" * 501), "应用描述长度不能超过500个字符"),
         ({"name": "okName", "origin": "GITHUB", "projectId": pid, "connectionId": conn}, "仓库地址不能为空"),
-        ({**app_body(pid, conn, "okName"), "connectionId": ""}, "服务连接 ID不能为空"),
-        ({**app_body(pid, conn, "okName"), "projectId": ""}, "项目 ID不能为空"),
+        ({**app_body(pid, conn, "okName"), "connectionId": ""}, "服务连接 ID 不能为空"),
+        ({**app_body(pid, conn, "okName"), "projectId": ""}, "项目 ID 不能为空"),
     ]
     for body, msg in bad:
         assert msg in ms.fails("POST", CREATE, body), body
@@ -166,7 +166,7 @@ def test_update_application(ms):
     assert ms.fails("POST", UPDATE, {"appId": app_id, "connectionId": "nope"}, 404) == "服务连接不存在"
     assert ms.fails("POST", UPDATE, {"appId": app_id, "description": "x" * 501}) == "应用描述长度不能超过500个字符"
     assert ms.fails("POST", UPDATE, {"appId": "missing"}, 404) == "应用不存在"
-    assert ms.fails("POST", UPDATE, {"description": "x"}) == "应用 ID不能为空"
+    assert ms.fails("POST", UPDATE, {"description": "x"}) == "应用 ID 不能为空"
     row = rows(ms, pid)["list"][0]
     assert row["connectionId"] == gh2 and row["description"] == "新描述"  # failures changed nothing
 
@@ -190,7 +190,7 @@ def test_delete_application(ms):
     assert rows(ms, pid)["total"] == 0
     assert objects.get(tenant, "appauth", f"{app_id}#{dev.user_id}") is None  # its permissions went with it
     assert ms.fails("POST", DELETE, {"appId": app_id}, 404) == "应用不存在"
-    assert ms.fails("POST", DELETE, {}) == "应用 ID不能为空"
+    assert ms.fails("POST", DELETE, {}) == "应用 ID 不能为空"
     assert not list(MsObj.gsi4.query(f"MS#{tenant}#DEPLOYAPP#{app_id}"))
 
 

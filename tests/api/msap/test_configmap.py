@@ -93,7 +93,7 @@ def test_create_validation_changes_nothing(ms):
     assert bad(items=[{"name": "big", "value": "x" * (1024 * 1024 + 1)}]) == "配置项内容不能超过1MiB"
     assert bad(clusterName=None) == "集群名称不能为空"
     assert bad(namespace=None) == "命名空间不能为空"
-    assert bad(deployEnvId=None) == "部署环境 ID不能为空"
+    assert bad(deployEnvId=None) == "部署环境 ID 不能为空"
     assert bad(deployEnvId="nope", status=404) == "环境不存在"
     assert bad(clusterName="other-cluster", status=404) == "集群[other-cluster]未导入该环境"
     assert bad(deployEnvId=other_env, status=404) == f"集群[{CLUSTER}]未导入该环境"

@@ -101,12 +101,12 @@ def test_data_auth_validation(ms, ms_other):
     dev, = members(ms, pid, (2,))
     outsider = ms.sub_account()  # same tenant, not a project member
     q = {"appId": app_id, "projectId": pid}
-    assert ms.fails("POST", BASE + "authorizeApplication", {"projectId": pid, "userIds": [1]}) == "应用 ID不能为空"
+    assert ms.fails("POST", BASE + "authorizeApplication", {"projectId": pid, "userIds": [1]}) == "应用 ID 不能为空"
     assert ms.fails("POST", BASE + "authorizeApplication", {**q}) == "用户 ID 列表不能为空"
     assert ms.fails("POST", BASE + "authorizeApplication", {**q, "userIds": []}) == "用户 ID 列表不能为空"
     assert ms.fails("POST", BASE + "authorizeApplication", {**q, "userIds": "Array"}) == "用户 ID 列表必须是数组"
     assert ms.fails("POST", BASE + "authorizeApplication", {**q, "userIds": ["x"]}) == "用户 ID 列表必须是整数"
-    assert ms.fails("POST", BASE + "authorizeApplication", {"appId": app_id, "userIds": [1]}) == "项目 ID不能为空"
+    assert ms.fails("POST", BASE + "authorizeApplication", {"appId": app_id, "userIds": [1]}) == "项目 ID 不能为空"
     # every user must be a member: nothing is granted when one is not
     assert ms.fails("POST", BASE + "authorizeApplication", {**q, "userIds": [dev.user_id, outsider.user_id]}) \
         == f"用户[{outsider.user_id}]不是项目成员"
@@ -159,8 +159,8 @@ def test_env_authorities(ms, ms_other):
     assert ms.ok_get(BASE + "listEnvAuthorities", **q)["total"] == 0
     assert not access.can_operate(dev_user, access.ENV, objects.get(tenant, "env", env_id))
     # validation and tenancy
-    assert ms.fails("POST", BASE + "authorizeEnv", {"projectId": pid, "userIds": [dev.user_id]}) == "环境 ID不能为空"
-    assert ms.fails("POST", BASE + "removeEnvAuthority", {"projectId": pid, "userIds": [1]}) == "环境 ID不能为空"
+    assert ms.fails("POST", BASE + "authorizeEnv", {"projectId": pid, "userIds": [dev.user_id]}) == "环境 ID 不能为空"
+    assert ms.fails("POST", BASE + "removeEnvAuthority", {"projectId": pid, "userIds": [1]}) == "环境 ID 不能为空"
     assert ms.fails("POST", BASE + "authorizeEnv", {**q, "userIds": [outsider.user_id]}) \
         == f"用户[{outsider.user_id}]不是项目成员"
     assert ms.fails("POST", BASE + "authorizeEnv", {**q, "envId": "nope", "userIds": [dev.user_id]}, 404) \

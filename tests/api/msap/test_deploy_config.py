@@ -119,8 +119,8 @@ def test_create_validation_changes_nothing(ms):
 
     assert bad(name=None) == "部署配置名称不能为空"
     assert bad(name="   ") == "部署配置名称不能为空"
-    assert bad(appId=None) == "应用 ID不能为空"
-    assert bad(deployEnvId=None) == "部署环境 ID不能为空"
+    assert bad(appId=None) == "应用 ID 不能为空"
+    assert bad(deployEnvId=None) == "部署环境 ID 不能为空"
     assert bad(appId="nope", status=404) == "应用不存在"
     assert bad(deployEnvId="nope", status=404) == "环境不存在"
     assert bad(deployEnvId=make_env(ms, ms.project())) == "部署环境不属于应用所在的项目"
@@ -170,7 +170,7 @@ def test_create_validation_changes_nothing(ms):
     assert ms.fails("POST", UPDATE_POD, {"id": cfg, "cpuLimit": 1, "cpuRequest": 1, "memoryLimit": 0,
                                          "memoryRequest": 1}) == "内存限制不能小于1"
     assert ms.fails("POST", UPDATE_POD, {"cpuLimit": 1, "cpuRequest": 1, "memoryLimit": 1, "memoryRequest": 1}
-                    ) == "部署配置 ID不能为空"
+                    ) == "部署配置 ID 不能为空"
     d = ms.ok_get(GET, deployConfigId=cfg)
     assert len(d["envVariableList"]) == 2 and d["podResourceSpec"]["memoryLimit"] == 1024
     assert ms.fails("GET", LIST, {}) == {"field": "appId", "message": "此属性是必填项"}

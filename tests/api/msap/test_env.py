@@ -160,7 +160,7 @@ def test_create_env_validation_changes_nothing(ms):
     assert "环境类型取值不正确" in bad(envType="devops")
     assert bad(resPoolId="xxxxxxx", status=404) == "资源池不存在"
     assert bad(projectId="nope", status=404) == "项目不存在"
-    assert bad(projectId=None) == "项目 ID不能为空"
+    assert bad(projectId=None) == "项目 ID 不能为空"
     assert ms.ok_get("/v1/env/listEnvs", projectId=pid) == []
     make_env(ms, pid, "dev-env")
     assert bad(status=409) == "环境编码已存在"
@@ -169,7 +169,7 @@ def test_create_env_validation_changes_nothing(ms):
     assert len(ms.ok_get("/v1/env/listEnvs", projectId=pid)) == 1
     assert ms.fails("POST", "/v1/env/updateEnv", {"envId": ms.ok_get("/v1/env/listEnvs", projectId=pid)[0]["envId"],
                                                   "envType": "BAD"}).startswith("环境类型取值不正确")
-    assert ms.fails("POST", "/v1/env/updateEnv", {}) == "环境 ID不能为空"
+    assert ms.fails("POST", "/v1/env/updateEnv", {}) == "环境 ID 不能为空"
 
 
 def test_env_permissions(ms):
@@ -334,7 +334,7 @@ def test_import_validation_changes_nothing(ms, other_pool):
     env_id = make_env(ms, pid)
     assert ms.fails("POST", "/v1/env/importResource", {"envId": env_id}) == "资源列表不能为空"
     assert ms.fails("POST", "/v1/env/importResource", {"envId": env_id, "resourceList": []}) == "资源列表不能为空"
-    assert ms.fails("POST", "/v1/env/importResource", {"envId": env_id, "resourceList": [{}]}) == "实例 ID不能为空"
+    assert ms.fails("POST", "/v1/env/importResource", {"envId": env_id, "resourceList": [{}]}) == "实例 ID 不能为空"
     assert ms.fails("POST", "/v1/env/importResource", {"envId": env_id, "resourceList": [{"instId": "nope"}]},
                     404) == "资源不存在"
     assert ms.fails("POST", "/v1/env/importResource", {"envId": env_id, "resourceList": [{"instId": MSE}]},

@@ -33,7 +33,7 @@ def test_group_validation(ms):
     assert ms.fails("POST", INSERT, {"projectId": pid}) == "分组名称不能为空"
     assert ms.fails("POST", INSERT, {"name": "   ", "projectId": pid}) == "分组名称不能为空"
     assert ms.fails("POST", INSERT, {"name": "一二三四五六七八九十一", "projectId": pid}) == "分组名称长度不能超过10个字符"
-    assert ms.fails("POST", INSERT, {"name": "ok"}) == "项目 ID不能为空"
+    assert ms.fails("POST", INSERT, {"name": "ok"}) == "项目 ID 不能为空"
     assert ms.fails("POST", INSERT, {"name": "ok", "projectId": "missing"}, 404) == "项目不存在"
     assert ms.fails("GET", LIST, {}) == {"field": "projectId", "message": "此属性是必填项"}
     g = ms.ok_post(INSERT, {"name": "一二三四五六七八九十", "projectId": pid})  # exactly 10 characters
@@ -41,9 +41,9 @@ def test_group_validation(ms):
     assert ms.fails("POST", INSERT, {"name": "其他", "projectId": pid}, 409) == "应用分组名称已存在"
     assert ms.fails("POST", UPDATE, {"appGroupId": g, "name": "其他"}, 409) == "应用分组名称已存在"
     assert ms.fails("POST", UPDATE, {"appGroupId": g}) == "分组名称不能为空"
-    assert ms.fails("POST", UPDATE, {"name": "x"}) == "分组 ID不能为空"
+    assert ms.fails("POST", UPDATE, {"name": "x"}) == "分组 ID 不能为空"
     assert ms.fails("POST", UPDATE, {"appGroupId": "nope", "name": "x"}, 404) == "应用分组不存在"
-    assert ms.fails("POST", DELETE, {}) == "分组 ID不能为空"
+    assert ms.fails("POST", DELETE, {}) == "分组 ID 不能为空"
     assert {x["appId"]: x["name"] for x in ms.ok_get(LIST, projectId=pid)} == {g: "一二三四五六七八九十",
                                                                                other: "其他"}
     assert ms.ok_post(INSERT, {"name": "其他", "projectId": ms.project()})  # unique per project only
@@ -70,8 +70,8 @@ def test_set_group_rename_and_delete_guard(ms):
     assert rows(ms, pid, appGroupId=gid)["total"] == 0
     assert ms.ok_post(DELETE, {"appGroupId": gid}) is True
     # setApplicationGroup validation
-    assert ms.fails("POST", SET, {"appId": a1}) == "分组 ID不能为空"
-    assert ms.fails("POST", SET, {"appGroupId": g2}) == "应用 ID不能为空"
+    assert ms.fails("POST", SET, {"appId": a1}) == "分组 ID 不能为空"
+    assert ms.fails("POST", SET, {"appGroupId": g2}) == "应用 ID 不能为空"
     assert ms.fails("POST", SET, {"appId": a1, "appGroupId": gid}, 404) == "应用分组不存在"
     assert ms.fails("POST", SET, {"appId": "nope", "appGroupId": g2}, 404) == "应用不存在"
     other_pid = ms.project()

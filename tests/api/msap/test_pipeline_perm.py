@@ -135,7 +135,7 @@ def test_validation_changes_nothing(ms, team):
     outsider = ms.sub_account()
     ms.ok_post(f"{PP}/changePermMode", {"pipelineOrderId": pl, "permMode": "USER_DEFINED"})
     ins = f"{PP}/insertPipelinePermission"
-    assert ms.fails("POST", ins, {}) == "流水线 ID不能为空"
+    assert ms.fails("POST", ins, {}) == "流水线 ID 不能为空"
     assert ms.fails("POST", ins, {"pipelineOrderId": pl, "userName": dev.username}) == "权限类型不能为空"
     assert "权限类型取值不正确" in ms.fails("POST", ins, {"pipelineOrderId": pl, "userName": dev.username,
                                                      "permType": "OWNER"})
@@ -162,10 +162,10 @@ def test_validation_changes_nothing(ms, team):
         "权限模式取值不正确")
     assert ms.fails("POST", f"{PP}/changePermMode", {"pipelineOrderId": "nope", "permMode": "DEFAULT"},
                     404) == "未找到流水线"
-    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {"permissionId": "abc"}) == "权限 ID必须是整数"
-    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {}) == "权限 ID不能为空"
-    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {"permissionId": True}) == "权限 ID必须是整数"
-    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {"permissionId": 0}) == "权限 ID不能小于1"
+    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {"permissionId": "abc"}) == "权限 ID 必须是整数"
+    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {}) == "权限 ID 不能为空"
+    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {"permissionId": True}) == "权限 ID 必须是整数"
+    assert ms.fails("POST", f"{PP}/deletePipelinePermission", {"permissionId": 0}) == "权限 ID 不能小于1"
     assert ms.fails("GET", f"{PP}/permMode", {}) == {"field": "pipelineOrderId", "message": "此属性是必填项"}
     for path in ("listPipelinePermissionsPage", "listEnablePipelineMembersPage"):
         assert ms.fails("GET", f"{PP}/{path}", {"pipelineOrderId": "nope"}, 404) == "未找到流水线"

@@ -159,7 +159,7 @@ def test_create_validation_changes_nothing(ms, setup):
     base = {"projectId": pid, "appId": app_id, "pipelineOrderName": "校验", "stageList": STAGES}
     url = f"{P}/createPipeline"
     assert ms.fails("POST", url, {**base, "pipelineOrderName": ""}) == "流水线名称不能为空"
-    assert ms.fails("POST", url, {k: v for k, v in base.items() if k != "appId"}) == "应用 ID不能为空"
+    assert ms.fails("POST", url, {k: v for k, v in base.items() if k != "appId"}) == "应用 ID 不能为空"
     assert ms.fails("POST", url, {**base, "stageList": []}) == "执行流程不能为空"
     assert "取值不正确" in ms.fails("POST", url, {**base, "stageList": [{"category": "X", "name": "n", "sort": 1}]})
     assert ms.fails("POST", url, {**base, "stageList": [STAGES[0], {**STAGES[1], "sort": 1}]}) == "流程顺序不能重复"
@@ -225,7 +225,7 @@ def test_run_to_success_with_artifacts(ms, setup, drain):
     # delete: the pipeline, its records and its name go; the artifacts stay in the repository
     from chalicelib.surfaces.msap import objects
     name = detail(ms, rid)["pipelineOrderName"]
-    assert ms.fails("POST", f"{P}/deletePipeline", {}) == "流水线 ID不能为空"
+    assert ms.fails("POST", f"{P}/deletePipeline", {}) == "流水线 ID 不能为空"
     assert ms.fails("POST", "/v1/project/deleteProject", {"projectId": pid}) == "项目下还有应用、环境或流水线，不能删除"
     assert ms.ok_post(f"{P}/deletePipeline", {"pipelineOrderId": pl}) is True
     assert ms.ok_get(f"{P}/listPipelinesPage", projectId=pid)["total"] == 0
@@ -294,14 +294,14 @@ def test_run_while_running_and_validation(ms, setup, drain):
     pl = make_pipeline(ms, pid, app_id)
     url = f"{P}/runPipeline"
     assert ms.fails("POST", url, {"pipelineOrderId": pl}) == "分支名称不能为空"
-    assert ms.fails("POST", url, {"branchName": "master"}) == "流水线 ID不能为空"
+    assert ms.fails("POST", url, {"branchName": "master"}) == "流水线 ID 不能为空"
     assert ms.fails("POST", url, {"pipelineOrderId": "nope", "branchName": "master"}, 404) == "流水线不存在"
     assert ms.fails("POST", url, {"pipelineOrderId": pl, "branchName": "master",
                                   "variableList": [{"name": "A", "type": "CUSTOM"}]}) == "变量值不能为空"
     assert ms.fails("GET", f"{P}/pipelineRecorddetail", {}) == {"field": "pipelineRecordId", "message": "此属性是必填项"}
     for path in ("pausePipeline", "retryPipelineJobRun"):
         assert ms.fails("POST", f"{P}/{path}", {"pipelineRecordId": "nope"}, 404) == "流水线不存在"
-        assert ms.fails("POST", f"{P}/{path}", {}) == "流水线执行记录 ID不能为空"
+        assert ms.fails("POST", f"{P}/{path}", {}) == "流水线执行记录 ID 不能为空"
     assert ms.ok_get(f"{P}/listPipelinesPage", projectId=pid)["list"][0]["enableRun"] is True
     rid = run(ms, pl)
     body = {"pipelineOrderId": pl, "branchName": "master"}
