@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) -m bench.package
 	$(PY) -m bench.mx_show
 	$(PY) -m bench.ss_registry
+	$(PY) -m bench.msap_deploy
 
 clean:
 	rm -rf build .pytest_cache
