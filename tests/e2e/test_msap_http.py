@@ -118,7 +118,7 @@ def test_project_env_app_deploy_batches_scale_rollback(msap):
     status = c.get("/v1/app/inst/getK8sApplicationStatus", appDeployId=deploy_id)
     assert status == {"runningPod": 4, "totalPod": 4} or (status["runningPod"], status["totalPod"]) == (4, 4)
     pods = c.get("/v1/app/inst/describeAppInstanceList", appDeployId=deploy_id)
-    assert len(pods) == 4 and {p["statusCd"] for p in pods} == {2}
+    assert len(pods) == 4 and {p["statusCd"] for p in pods} == {"2"}
 
     # the rendered manifests are real Kubernetes objects
     info = c.get("/v1/app/inst/getChangeOrderInfo", changeOrderId=order)
