@@ -70,23 +70,28 @@ def _wave(client, token, app, env_id: str, app_ids: list[str]) -> dict:
     wave_start = min(started.values())
     done: dict[str, float] = {}
 
-    def settled() -> bool:
+    from chalicelib.surfaces.msap import changeorders, identity
+    tenant = identity.get_ms_account("benchmsap").tenant_id
+
+    def settled() -> bool:  # read the change orders from the store (what getChangeOrderInfo shows), not over HTTP
         for app_id, order in orders.items():
             if app_id in done:
                 continue
-            info = _call(client, token, "GET", "/v1/app/inst/getChangeOrderInfo", changeOrderId=order)
+            info = changeorders.get_order(tenant, order).data
             states = {int(p.get("pipelineStatus", 0)) for p in info["pipelineInfoList"]}
             if states == {13}:
                 done[app_id] = time.perf_counter()
             elif 14 in states:
-                raise SystemExit(f"deploy of {app_id} failed: {json.dumps(info, ensure_ascii=False)[:400]}")
+                errors = [t["instance"].get("errMsg") for p in info["pipelineInfoList"] for st in p["stageList"]
+                          for t in st.get("taskInfo", []) if t.get("instance", {}).get("errMsg")]
+                raise SystemExit(f"deploy of {app_id} failed: {errors or info.get('statusCd')}")
         return len(done) == len(orders)
 
     pump.drain(app, until=settled, timeout=900)
     if len(done) != len(orders):
         raise SystemExit(f"only {len(done)} of {len(orders)} deploys finished")
     lat = [done[a] - started[a] for a in app_ids]
-    return {"n": len(app_ids), "p50": statistics.median(lat), "max": max(lat),
+    return {"n": len(app_ids), "first": min(lat), "p50": statistics.median(lat), "max": max(lat),
             "wall": max(done.values()) - wave_start}
 
 
@@ -129,9 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     s, m = r["single"], r["concurrent"]
     print("\nmsap deployK8sApplication → change order success (simulated Kubernetes target, jobs through "
           "SQS → Step Functions on moto)")
-    print(f"  1 deploy:              {s['p50'] * 1000:8.0f} ms")
-    print(f"  {m['n']} concurrent deploys: p50 {m['p50'] * 1000:8.0f} ms   max {m['max'] * 1000:8.0f} ms   "
-          f"wave {m['wall']:.1f} s  (serialized would be ≈ {m['n'] * s['p50']:.1f} s)")
+    print(f"  1 deploy:               {s['p50'] * 1000:8.0f} ms")
+    print(f"  {m['n']} concurrent deploys:  first {m['first']:.1f} s   p50 {m['p50']:.1f} s   max {m['max']:.1f} s   "
+          f"wave {m['wall']:.1f} s   ({m['n'] / m['wall'] * 60:.0f} deploys/min)")
+    print(f"  a FIFO (jobs serialized) would finish the first after ≈ {s['p50']:.1f} s and the last after "
+          f"≈ {m['n'] * s['p50']:.1f} s;\n  here the executions interleave (every order advances each round, so they "
+          "finish together). In-process moto runs every\n  step on one Python thread, so the wave's wall time is the "
+          "sum of the work; on AWS each execution and step\n  Lambda runs in parallel and the wave takes about one "
+          "deploy's time.")
     return 0
 
 

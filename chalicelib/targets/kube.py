@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
+from chalicelib.targets import TargetError
+
 LABEL_APP = "app.kubernetes.io/name"
 LABEL_DEPLOY = "msap.edgeplane/deploy"
 LABEL_REVISION = "pod-template-hash"
@@ -35,8 +37,8 @@ ANN_GRAY = "msap.edgeplane/gray"
 FIELD_MANAGER = "edgeplane"
 
 
-class KubeError(Exception):
-    """The cluster refused or failed a request (a job step fails with this message)."""
+class KubeError(TargetError):
+    """The cluster refused or failed a request (a job step fails with this message, like any target error)."""
 
 
 @dataclass(frozen=True)
