@@ -132,8 +132,16 @@ class Sequence(Entity, discriminator="Sequence"):
         return int(seq.value)
 
 
+_connections: dict = {}
+
+
 def connection() -> Connection:
-    return Connection(region=settings().region, host=settings().endpoint_url)
+    """One pynamodb connection per endpoint for transactions (a new one would build a new botocore client)."""
+    key = (settings().region, settings().endpoint_url, id(aws.botocore_session()))
+    conn = _connections.get(key)
+    if conn is None:
+        conn = _connections[key] = Connection(region=settings().region, host=settings().endpoint_url)
+    return conn
 
 
 def _is_conflict(exc: Exception) -> bool:
