@@ -39,11 +39,9 @@ def member(tenant: str, project_id: str, user_num: int) -> MsObj | None:
     return objects.get(tenant, MEMBER, f"{project_id}#{int(user_num)}")
 
 
-_member = member
-
 
 def member_roles(u: User, project_id: str) -> set[int] | None:
-    m = _member(u.tenant, project_id, u.user_num)
+    m = member(u.tenant, project_id, u.user_num)
     return None if m is None else {int(r) for r in m.data.get("roleId", [])}
 
 
@@ -79,7 +77,7 @@ def my_project_ids(u: User) -> list[str]:
 # ---------------------------------------------------------------- members
 def add_member(tenant: str, project_id: str, user, roles: list[int], create_time: str) -> MsObj:
     """``user``: an identity.User. Creates or replaces the member's roles."""
-    existing = _member(tenant, project_id, user.user_num)
+    existing = member(tenant, project_id, user.user_num)
     if existing is not None:
         existing.data = dict(existing.data, roleId=sorted(set(int(r) for r in roles)))
         return objects.save(existing)
@@ -90,7 +88,7 @@ def add_member(tenant: str, project_id: str, user, roles: list[int], create_time
 
 
 def remove_member(tenant: str, project_id: str, user_num: int) -> bool:
-    m = _member(tenant, project_id, user_num)
+    m = member(tenant, project_id, user_num)
     if m is None:
         return False
     objects.delete(m, unique=False)

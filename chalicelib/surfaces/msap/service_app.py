@@ -461,10 +461,6 @@ def _target(u: User, kind: str, obj_id: str, project_id: str, *, manage: bool) -
     return project, obj
 
 
-def _member_of(tenant: str, project_id: str, user_id: int) -> MsObj | None:
-    return objects.get(tenant, access.MEMBER, f"{project_id}#{int(user_id)}")
-
-
 def _unique_ids(ids: list[int]) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids))
 
@@ -473,7 +469,7 @@ def authorize(u: User, kind: str, obj_id: str, project_id: str, user_ids: list[i
     _, obj = _target(u, kind, obj_id, project_id, manage=True)
     plan = []
     for uid in _unique_ids(user_ids):
-        m = _member_of(u.tenant, project_id, uid)
+        m = access.member(u.tenant, project_id, uid)
         if m is None:
             raise Invalid(f"用户[{uid}]不是项目成员")
         plan.append(m)
@@ -488,7 +484,7 @@ def remove_authority(u: User, kind: str, obj_id: str, project_id: str, user_ids:
     plan = []
     for uid in _unique_ids(user_ids):
         held = objects.get(u.tenant, access.AUTH_KIND[kind], f"{obj.obj_id}#{uid}") is not None
-        if not held and _member_of(u.tenant, project_id, uid) is None:
+        if not held and access.member(u.tenant, project_id, uid) is None:
             raise Invalid(f"用户[{uid}]不是项目成员")
         plan.append(uid)
     for uid in plan:

@@ -11,13 +11,13 @@ import json
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.store.msap import MsObj
 from chalicelib.surfaces.msap import access, objects
 from chalicelib.surfaces.msap.identity import User
-from chalicelib.surfaces.msap.params import Model, _message
+from chalicelib.surfaces.msap.params import Model, _message, _nested_model
 
 DEPLOYCONFIG = "deployconfig"
 ENV_NAME_RE = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -34,19 +34,8 @@ def _title(model, loc: tuple, default: str) -> str:
             continue
         info = cls.model_fields[part]
         title = info.title or part
-        cls = _inner_model(info.annotation)
+        cls = _nested_model(info.annotation)
     return title
-
-
-def _inner_model(annotation):
-    from typing import get_args
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def parse_nested(model, value, title: str, prefix: str = ""):

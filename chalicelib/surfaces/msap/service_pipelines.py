@@ -538,7 +538,7 @@ def perm_types() -> dict:
 
 def _member_of(u: User, project_id: str, user_name: str) -> tuple[User, MsObj]:
     target = identity.user_by_name(u.tenant, user_name)
-    member = access._member(u.tenant, project_id, target.user_num) if target is not None else None
+    member = access.member(u.tenant, project_id, target.user_num) if target is not None else None
     if member is None:
         raise Invalid(f"用户[{user_name}]不是项目成员")
     return target, member

@@ -178,7 +178,7 @@ def remove_sub(u: User, body: RemoveSub) -> bool:
     project = access.require_project(u, body.projectId, manage=True)
     plan = []
     for ref in body.userList:
-        m = access._member(u.tenant, body.projectId, ref.userId)
+        m = access.member(u.tenant, body.projectId, ref.userId)
         if m is None or m.data.get("userName") != ref.userName:
             raise NotFound(f"成员[{ref.userName}]不在该项目中")
         if ref.userId == project.data.get("createUserId"):
@@ -212,7 +212,7 @@ def enable_page(u: User, q: MemberQuery) -> dict:
     match = _match(q.keyword)
     rows = []
     for ms in identity.tenant_users(u.tenant):
-        if access._member(u.tenant, q.projectId, int(ms.user_num)) is not None:
+        if access.member(u.tenant, q.projectId, int(ms.user_num)) is not None:
             continue
         if not match(ms.username, ms.real_name):
             continue
