@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv package bench clean lint
+.PHONY: run test venv package bench clean lint openapi
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests
+
+openapi: $(STAMP)
+	$(PY) -m chalicelib.openapi build/openapi
 
 package: $(STAMP)
 	$(PY) -m infra.package

@@ -19,6 +19,7 @@ from chalicelib.core import ids
 from chalicelib.core.config import settings
 from chalicelib.core.errors import DomainError, Invalid, TooLarge, UnsupportedMedia
 from chalicelib.core.logging import count, flush, logger, request_context
+from chalicelib.openapi.declare import reads
 
 # Content types a route accepts: clients of these platforms send JSON with all sorts of labels.
 ANY_BODY = ["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
@@ -93,14 +94,42 @@ class Ctx:
         if self.content_type != "application/json":
             raise UnsupportedMedia("media type must be application/json")
 
+    @reads("body", arg=0)
     def body(self, model: Type[BaseModel], *, required: bool = True):
         data = self.json(required=required)
         if not isinstance(data, dict):
             raise Invalid("request body must be a JSON object")
         return validate(model, data)
 
+    @reads("query", arg=0)
     def params(self, model: Type[BaseModel]):
         return validate(model, self.query)
+
+
+def _encodable(value) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def reject_unencodable(request) -> None:
+    """Text that is not Unicode (a lone UTF-16 surrogate, which JSON's ``\\udXXX`` escapes and URL decoding can
+    produce) is refused as bad input: no store, queue or log can hold it. A body is parsed here only when it
+    holds a ``\\u`` escape."""
+    for source in (request.query_params or {}, request.uri_params or {}):
+        for k, v in source.items():
+            if not (_encodable(str(k)) and _encodable(str(v))):
+                raise Invalid("the request holds text that is not valid Unicode")
+    raw = request.raw_body or b""
+    if b"\\u" in raw:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return  # not JSON: the handler's parser answers
+        if not _encodable(json.dumps(data, ensure_ascii=False)):
+            raise Invalid("the request body holds text that is not valid Unicode (a lone surrogate escape)")
 
 
 def validate(model: Type[BaseModel], data):
@@ -111,13 +140,26 @@ def validate(model: Type[BaseModel], data):
 
 
 class Surface:
-    """One API family: its name, its error renderer and its authentication adapter."""
+    """One API family: its name, its error renderer and its authentication adapter.
+
+    For the published contract (:mod:`chalicelib.openapi`): ``error_model`` is the pydantic model of the bodies
+    ``render_error`` writes, ``success_model`` that of its JSON successes (None: resources of many shapes),
+    ``security`` the OpenAPI security schemes ``authenticate`` accepts (any one of them), ``api`` the API
+    (package) the routes belong to.
+    """
 
     def __init__(self, name: str, render_error: Callable[[DomainError, Ctx], Response],
-                 authenticate: Callable[[Ctx], object] | None = None):
+                 authenticate: Callable[[Ctx], object] | None = None, *, error_model: Type[BaseModel] | None = None,
+                 success_model: Type[BaseModel] | None = None, security: dict[str, dict] | None = None,
+                 error_description: str = "", api: str | None = None):
         self.name = name
         self.render_error = render_error
         self.authenticate = authenticate
+        self.error_model = error_model
+        self.success_model = success_model
+        self.security = security or {}
+        self.error_description = error_description or f"{name} error format"
+        self.api = api or name
 
     def endpoint(self, bp, *, auth: bool = True, action: str | None = None):
         """Wrap a Chalice view: ``fn(ctx, **path_params)``."""
@@ -135,6 +177,7 @@ class Surface:
                     try:
                         if len(request.raw_body or b"") > settings().max_body_bytes:
                             raise TooLarge("request body too large")
+                        reject_unencodable(request)
                         if auth and self.authenticate is not None:
                             ctx.principal = self.authenticate(ctx)
                         result = fn(ctx, **kwargs)
@@ -157,6 +200,7 @@ class Surface:
                     finally:
                         flush()
 
+            setattr(view, "__edgeplane_endpoint__", {"surface": self, "auth": auth, "action": act, "handler": fn})
             return view
 
         return decorate

@@ -31,10 +31,16 @@ def load_workers() -> None:
 
 
 def registered(selected: tuple[str, ...] = ()):
-    """Yield (name, blueprint, url_prefix) for the selected surfaces (all when none is selected)."""
+    """Yield (name, blueprint, url_prefix) for the selected surfaces (all when none is selected), then the
+    contract blueprint that serves their OpenAPI documents."""
+    served = False
     for name, module_name in SURFACES.items():
         if selected and name not in selected:
             continue
         module = importlib.import_module(module_name)
         for bp in getattr(module, "blueprints", None) or [module.bp]:  # a surface may have one per API family
+            served = True
             yield name, bp, getattr(module, "URL_PREFIX", None)
+    if served:  # every API publishes its OpenAPI document (the shared events stack has no API)
+        from chalicelib.openapi import routes as contract
+        yield "openapi", contract.bp, contract.URL_PREFIX

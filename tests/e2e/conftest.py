@@ -1,6 +1,7 @@
 """The local stack (``python -m infra.local`` on free ports), started once for every e2e module."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -21,8 +22,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def stack():
+@contextlib.contextmanager
+def local_stack():
+    """``python -m infra.local`` on free ports (its own embedded moto): yields the base URL."""
     port, moto_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EDGEPLANE_", "MOTO"))}
     env.update(EDGEPLANE_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1")
@@ -47,12 +49,20 @@ def stack():
     if proc.poll() is not None:
         pytest.fail("local stack exited:\n" + "".join(lines[-40:]))
     threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # keep the pipe drained
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stack():
+    with local_stack() as url:
+        yield url
 
 
 SDK_PASSWORD = "Ss-E2e-Passw0rd!"

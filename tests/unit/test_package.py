@@ -305,7 +305,11 @@ def test_shared_stack_has_no_api_and_each_surface_only_its_routes(built):
     for surface in SURFACE_PACKAGES:
         assert not of_type(built["templates"][surface], "AWS::SQS::Queue")
         assert not of_type(built["templates"][surface], "AWS::DynamoDB::Table")
+    contract = {"/edgeplane/openapi", "/edgeplane/openapi/{api}"}  # every API serves its own OpenAPI document
+    for surface in SURFACE_PACKAGES:
+        paths = set(built["templates"][surface]["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"])
+        assert contract <= paths, surface
     edgeplane = built["templates"].get("edgeplane")
     if edgeplane:
-        paths = edgeplane["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+        paths = set(edgeplane["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]) - contract
         assert paths and all(p.startswith("/edgeplane/v1/") for p in paths)

@@ -8,6 +8,9 @@ import json
 from http import HTTPStatus
 
 from chalice import Response
+from pydantic import BaseModel
+
+from chalicelib.openapi.declare import produces
 
 from chalicelib.core import clock
 from chalicelib.core.errors import DomainError
@@ -29,6 +32,18 @@ _DEFAULT_RET = {400: RET_PARAM_ERROR, 401: RET_UNAUTHORIZED, 403: RET_FORBIDDEN,
                 409: 20004, 413: RET_UPLOAD_FAIL, 415: RET_FILE_FORMAT, 422: RET_PARAM_ERROR}
 # EdgeGallery answers validation failures with 400 (not 422); conflicts keep 409 (upstream: 400/500, see README)
 _STATUS = {422: 400}
+
+
+class EgError(BaseModel):
+    """EdgeGallery's error body (Spring's error attributes plus ``retCode``/``params``)."""
+    timestamp: str
+    code: int
+    error: str
+    message: str
+    path: str
+    retCode: int
+    params: object = None
+    data: object = None
 
 
 def _timestamp() -> str:
@@ -54,10 +69,12 @@ def page(results: list, limit: int, offset: int, total: int) -> dict:
     return {"results": results, "limit": limit, "offset": offset, "total": total}
 
 
+@produces("text/plain")
 def text(body: str, status: int = 200) -> Response:
     return Response(body=body, status_code=status, headers={"Content-Type": "text/plain; charset=utf-8"})
 
 
+@produces("application/octet-stream", arg="content_type")
 def attachment(data: bytes, filename: str, content_type: str = "application/octet-stream") -> Response:
     safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
     return Response(body=data, status_code=200,

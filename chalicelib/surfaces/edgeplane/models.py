@@ -1,7 +1,13 @@
 """Request models of edgeplane's own API."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+# a target label as ote-stack's label endpoints use them: a name, or name=value (Kubernetes-like characters)
+Label = Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9]([A-Za-z0-9_.=/-]*[A-Za-z0-9])?$")]
+Labels = Annotated[list[Label], Field(default_factory=list, max_length=64)]
 
 
 class Strict(BaseModel):
@@ -30,14 +36,14 @@ class NewKey(Strict):
 
 class NewCluster(Strict):
     name: str = Field(min_length=1, max_length=63, pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-    labels: list[str] = []
+    labels: Labels
     driver: str = Field(default="simulated", pattern=r"^simulated$")
     ready: bool = True
 
 
 class NewNode(Strict):
     name: str = Field(min_length=1, max_length=63, pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
-    labels: list[str] = []
+    labels: Labels
     ready: bool = True
     operatingSystem: str = "linux"
     kernelVersion: str = ""

@@ -8,7 +8,8 @@ from chalicelib.core.web import ANY_BODY, Surface, json_response
 from chalicelib.identity import accounts
 from chalicelib.surfaces.edgeplane import models as m
 from chalicelib.surfaces.edgeplane import service
-from chalicelib.surfaces.edgeplane.envelope import render_error
+from chalicelib.openapi.schemes import bearer
+from chalicelib.surfaces.edgeplane.envelope import EpError, render_error
 
 bp = Blueprint(__name__)
 URL_PREFIX = "/edgeplane/v1"
@@ -18,7 +19,9 @@ def _auth(ctx):
     return accounts.authenticate_bearer(ctx.header("authorization"), ["edgeplane"])
 
 
-surface = Surface("edgeplane", render_error, _auth)
+surface = Surface("edgeplane", render_error, _auth, error_model=EpError,
+                  security={"bearer": bearer("a JWT from POST /edgeplane/v1/login, or an API key (epk_...)")},
+                  error_description='{"error": {"code", "message"}}')
 endpoint = surface.endpoint
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from chalicelib.core import clock
 from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest, UnsupportedMedia
+from chalicelib.openapi import reads
 from chalicelib.surfaces.mobiledgex import gojson
 
 SURFACE = "mobiledgex"
@@ -63,6 +64,7 @@ def region_of(body: dict) -> str:
     return region
 
 
+@reads("body", schema=gojson.openapi_schema)
 def regional_body(ctx, wrapper_schema: str) -> tuple[str, dict, set[str]]:
     """(region, inner object, present paths) of ``{"Region": ..., "<Object>": {...}}``; keys case-insensitive.
 
@@ -88,6 +90,7 @@ def dig(obj: dict, path: str, default=None):
     return cur
 
 
+@reads("body", schema=gojson.openapi_schema)
 def bind(ctx, schema_name: str, *, extra: dict | None = None, empty_ok: bool = False) -> tuple[dict, set[str]]:
     """The framework binder of the user/org/role/federation handlers: JSON (or form) bodies only, an empty
     body is "Request body can't be empty" unless the operation takes none, then Go-style decoding."""

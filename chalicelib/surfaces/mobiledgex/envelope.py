@@ -9,11 +9,17 @@ from __future__ import annotations
 import json
 
 from chalice import Response
+from pydantic import BaseModel
 
 from chalicelib.core.errors import DomainError
 from chalicelib.core.web import Ctx, json_response
 
 _STATUS = {404: 400, 409: 400, 422: 400, 429: 400, 503: 500}
+
+
+class MxError(BaseModel):
+    """A MobiledgeX refusal: ``{"message": ...}``."""
+    message: str
 
 
 def capitalize(text: str) -> str:

@@ -160,3 +160,49 @@ def parse_body(raw: bytes, *, empty_ok: bool = False):
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid(f"Invalid JSON data: {str(exc).split(':')[0]}") from None
+
+
+# --------------------------------------------------------------------------- the published contract
+
+def _json_type(t: str, spec: dict, defs: dict) -> dict:
+    if spec.get("enum"):
+        return _enum_schema(spec["enum"])
+    if t.startswith("array of "):
+        return {"type": ["array", "null"], "items": _json_type(t[len("array of "):], {}, defs)}
+    if t.startswith("map of "):
+        return {"type": ["object", "null"], "additionalProperties": _json_type(t[len("map of "):], {}, defs)}
+    if t.startswith("ref:"):
+        _define(t[4:], defs)
+        return {"$ref": f"#/components/schemas/{t[4:]}"}
+    base = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}.get(t)
+    return {"type": [base, "null"]} if base else {}
+
+
+def _enum_schema(enum: dict) -> dict:
+    # an enum is sent as its name (any case) or its number, as upstream's unmarshaler accepts
+    return {"anyOf": [{"type": "string", "enum": sorted(enum)}, {"type": "integer", "enum": sorted(set(enum.values()))},
+                      {"type": "null"}]}
+
+
+def _define(name: str, defs: dict) -> None:
+    if name in defs:
+        return
+    spec = schema(name)
+    defs[name] = {}  # placeholder against recursion
+    if spec.get("enum"):
+        defs[name] = _enum_schema(spec["enum"])
+    elif spec["type"] == "array":
+        defs[name] = {"type": ["array", "null"], "items": {"type": "string"}}
+    else:
+        defs[name] = {"type": ["object", "null"], "title": name,
+                      "properties": {f: _json_type(s["type"], s, defs) for f, s in spec["fields"].items()}}
+
+
+def openapi_schema(name: str) -> tuple[dict, dict]:
+    """(JSON schema, components) of the body ``decode(name, ...)`` accepts: the schema table as JSON Schema; keys
+    match case-insensitively and unknown keys are ignored, so no property is closed or required here."""
+    defs: dict = {}
+    _define(name, defs)
+    body = dict(defs[name])
+    body["type"] = "object"
+    return {"$ref": f"#/components/schemas/{name}"}, {**defs, name: body}

@@ -23,6 +23,7 @@ import re
 from typing import Iterable
 
 from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.openapi import reads
 from chalicelib.store import base as store
 from chalicelib.store.mobiledgex import MxOrg
 from chalicelib.store.mobiledgex_fed import GUEST, HOST, MxFed
@@ -180,6 +181,7 @@ def require_manage(p, operator_id: str) -> None:
 
 
 # ---------------------------------------------------------------- global Show filters (catalog §5.6)
+@reads("body", schema=gojson.openapi_schema)
 def show_filter(ctx, schema_name: str, *, ignore: Iterable[str] = ()) -> dict:
     """The keys present in the body as exact-match filters ({path: value}); unknown keys are a 400."""
     raw = ctx.raw

@@ -10,7 +10,8 @@ from chalice import Blueprint, Response
 
 from chalicelib import audit
 from chalicelib.core.web import ANY_BODY, Surface
-from chalicelib.surfaces.msap.envelope import ok, render_error
+from chalicelib.openapi.schemes import bearer
+from chalicelib.surfaces.msap.envelope import MsError, MsResult, ok, render_error
 from chalicelib.surfaces.msap.identity import SURFACE, authenticate
 
 app = Blueprint("msap_app")                      # 5.1 /v1/app/*
@@ -28,7 +29,9 @@ pipeline_perm = Blueprint("msap_pipeline_perm")  # 5.12 /v1/pipeline/permission/
 member = Blueprint("msap_member")                # 5.13 /v1/project/member/*
 tenant = Blueprint("msap_tenant")                # edgeplane extension: /v1/tenant/* (sub-accounts)
 
-api = Surface(SURFACE, render_error, authenticate)
+api = Surface(SURFACE, render_error, authenticate, error_model=MsError, success_model=MsResult,
+              security={"bearer": bearer("a JWT from POST /edgeplane/v1/login, or an edgeplane API key")},
+              error_description='{"code": "500", "data": "", "msg": ...} (401: "用户鉴权失败")')
 endpoint = api.endpoint
 
 

@@ -12,11 +12,34 @@ produces an HTTP 500.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel
+
 from chalicelib.core.errors import DomainError
 from chalicelib.core.web import Ctx, json_response
 
 AUTH_FAILED = "用户鉴权失败"
 REQUIRED = "此属性是必填项"
+
+
+class MsFieldMessage(BaseModel):
+    field: str
+    message: str
+
+
+class MsError(BaseModel):
+    """An MSAP failure: ``code`` "500" (or "401"), empty ``data``, the reason in ``msg``."""
+    code: str
+    data: Any = None
+    msg: str | MsFieldMessage
+
+
+class MsResult(BaseModel):
+    """An MSAP success: ``code`` "200", the result in ``data``."""
+    code: str
+    data: Any = None
+    msg: str
 
 
 def ok(data=None) -> dict:

@@ -13,6 +13,7 @@ from typing import Type, get_args
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib.core.errors import Invalid
+from chalicelib.openapi import reads
 
 LABELS = {
     "projectId": "项目 ID", "projectCode": "项目编码", "projectName": "项目名称", "appId": "应用 ID",
@@ -112,12 +113,14 @@ def validate(model: Type[BaseModel], data: dict, *, query: bool = False):
         raise Invalid(_message(err, title)) from None
 
 
+@reads("query")
 def query(ctx, model: Type[BaseModel]):
     """The query string through ``model``; blank values count as absent."""
     data = {k: v for k, v in ctx.query.items() if v not in (None, "")}
     return validate(model, data, query=True)
 
 
+@reads("body")
 def body(ctx, model: Type[BaseModel]):
     raw = ctx.raw
     if not raw.strip():

@@ -17,6 +17,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from chalice import Response
+from pydantic import BaseModel
 
 from chalicelib.core.errors import DomainError
 from chalicelib.core.web import Ctx, json_response
@@ -49,6 +50,37 @@ _STATUS_422 = {422: 400}  # the document answers validation errors with 400
 
 def _message(err: DomainError) -> str:
     return "Internal server error" if err.kind == "internal" else err.message
+
+
+class SsError(BaseModel):
+    """ServiceStage application management and Git: ``{error_code, error_msg}``."""
+    error_code: str
+    error_msg: str
+
+
+class CseConfigError(BaseModel):
+    """CSE dynamic configuration and kie: ``{error_code, error_message, detail}``."""
+    error_code: str
+    error_message: str
+    detail: str
+
+
+class RegistryError(BaseModel):
+    """The ServiceComb registry and CSE engine management: ``{errorCode, errorMessage, detail}``."""
+    errorCode: str
+    errorMessage: str
+    detail: str
+
+
+class IamErrorDetail(BaseModel):
+    code: int
+    message: str
+    title: str
+
+
+class IamError(BaseModel):
+    """Huawei IAM: ``{"error": {code, message, title}}``."""
+    error: IamErrorDetail
 
 
 def render_svcstg(err: DomainError, ctx: Ctx) -> Response:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.core.errors import Unavailable
-from chalicelib.core.web import Surface
 from chalicelib.surfaces.servicestage import envelope, service_deprecated as dep
 from chalicelib.surfaces.servicestage.auth import authenticate, authenticate_servicecomb, project_of
-from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SURFACE, deprecated as bp
+from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SERVICECOMB, deprecated as bp, family
 
-engine_svcstg_api = Surface(SURFACE, envelope.render_svcstg, authenticate_servicecomb)
-metric_api = Surface(SURFACE, envelope.render_registry, authenticate)
+engine_svcstg_api = family(envelope.render_svcstg, authenticate_servicecomb, envelope.SsError,
+                           "{error_code, error_msg}", SERVICECOMB)
+metric_api = family(envelope.render_registry, authenticate, envelope.RegistryError, "{errorCode, errorMessage, detail}")
 
 
 @bp.route("/v3/{project_id}/configuration/items", methods=["GET"], content_types=ANY_BODY)

@@ -11,12 +11,13 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.core.errors import BadRequest
-from chalicelib.core.web import Surface
 from chalicelib.surfaces.servicestage import envelope, service_kie as kie
 from chalicelib.surfaces.servicestage.auth import authenticate_servicecomb, project_of
-from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SURFACE, registry_api, servicecomb as bp
+from chalicelib.surfaces.servicestage.blueprints import (ANY_BODY, SERVICECOMB, family, registry_api,
+                                                         servicecomb as bp)
 
-kie_api = Surface(SURFACE, envelope.render_cse_config, authenticate_servicecomb)
+kie_api = family(envelope.render_cse_config, authenticate_servicecomb, envelope.CseConfigError,
+                 "{error_code, error_message, detail}", SERVICECOMB)
 KV = "/v1/{project_id}/kie/kv"
 
 
