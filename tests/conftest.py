@@ -23,6 +23,24 @@ import moto  # noqa: E402  (must come before any boto3 client)
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+import threading  # noqa: E402
+
+from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
+
+# moto's in-process backends are not thread-safe: transact_write_items deep-copies a table while a Step Functions
+# executor or worker thread writes to it ("dictionary changed size during iteration", a 500 seen in CI). Real
+# DynamoDB serializes for us; here one lock serializes the mocked calls (re-entrant: a handler may call another).
+_MOTO_LOCK = threading.RLock()
+_moto_call = BotocoreStubber.__call__
+
+
+def _serialized_call(self, event_name, request, **kwargs):
+    with _MOTO_LOCK:
+        return _moto_call(self, event_name, request, **kwargs)
+
+
+BotocoreStubber.__call__ = _serialized_call
+
 from chalicelib.core import aws as core_aws  # noqa: E402
 from infra import pathnorm  # noqa: E402
 
