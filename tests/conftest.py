@@ -29,14 +29,17 @@ from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
 
 # moto's in-process backends are not thread-safe: transact_write_items deep-copies a table while a Step Functions
 # executor or worker thread writes to it ("dictionary changed size during iteration", a 500 seen in CI). Real
-# DynamoDB serializes for us; here one lock serializes the mocked calls (re-entrant: a handler may call another).
+# DynamoDB serializes for us; here one lock serializes the mocked DynamoDB calls.
 _MOTO_LOCK = threading.RLock()
 _moto_call = BotocoreStubber.__call__
 
 
 def _serialized_call(self, event_name, request, **kwargs):
-    with _MOTO_LOCK:
-        return _moto_call(self, event_name, request, **kwargs)
+    target = (request.headers or {}).get("X-Amz-Target") or b""
+    if (target.decode() if isinstance(target, bytes) else target).startswith("DynamoDB_"):
+        with _MOTO_LOCK:
+            return _moto_call(self, event_name, request, **kwargs)
+    return _moto_call(self, event_name, request, **kwargs)
 
 
 BotocoreStubber.__call__ = _serialized_call

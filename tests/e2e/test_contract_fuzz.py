@@ -4,7 +4,7 @@ For every operation of every API, Hypothesis generates requests from the documen
 with a signed-in caller of that platform, sends them to the running stack and checks each answer: never a 5xx,
 a status the document declares, the declared media type and a body that matches the declared schema (the
 platform's error format for every refusal). The example budget is bounded and derandomized, so CI is repeatable:
-``EDGEPLANE_FUZZ_EXAMPLES`` (default 3 per operation and mode) raises it for a deeper local run.
+``EDGEPLANE_FUZZ_EXAMPLES`` (default 2 per operation and mode) raises it for a deeper local run.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from tests.e2e.conftest import ADMIN_PASSWORD, local_stack
 
-EXAMPLES = int(os.environ.get("EDGEPLANE_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("EDGEPLANE_FUZZ_EXAMPLES", "2"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 PASSWORD = "Fuzz-Passw0rd!x"
 # Operations that end the caller's own session (the rest of the run would be unauthenticated): tested elsewhere.
