@@ -114,10 +114,11 @@ def _encodable(value) -> bool:
     return True
 
 
-def reject_unencodable(request) -> None:
+def reject_unencodable(ctx: Ctx) -> None:
     """Text that is not Unicode (a lone UTF-16 surrogate, which JSON's ``\\udXXX`` escapes and URL decoding can
     produce) is refused as bad input: no store, queue or log can hold it. A body is parsed here only when it
-    holds a ``\\u`` escape."""
+    holds a ``\\u`` escape, and that parse is the one ``ctx.json()`` returns."""
+    request = ctx.request
     for source in (request.query_params or {}, request.uri_params or {}):
         for k, v in source.items():
             if not (_encodable(str(k)) and _encodable(str(v))):
@@ -130,6 +131,7 @@ def reject_unencodable(request) -> None:
             return  # not JSON: the handler's parser answers
         if not _encodable(json.dumps(data, ensure_ascii=False)):
             raise Invalid("the request body holds text that is not valid Unicode (a lone surrogate escape)")
+        ctx._json = data
 
 
 def validate(model: Type[BaseModel], data):
@@ -177,7 +179,7 @@ class Surface:
                     try:
                         if len(request.raw_body or b"") > settings().max_body_bytes:
                             raise TooLarge("request body too large")
-                        reject_unencodable(request)
+                        reject_unencodable(ctx)
                         if auth and self.authenticate is not None:
                             ctx.principal = self.authenticate(ctx)
                         result = fn(ctx, **kwargs)

@@ -1,13 +1,11 @@
-"""Marks the generator reads: which helpers read a request part, and per-handler additions.
+"""Marks the generator reads: which helpers read a request part, which helpers build which responses.
 
 * ``@reads("body")`` / ``@reads("query")`` on a function that reads and validates a request part from a model
   given as an argument (``Ctx.body(model)``, MSAP's ``body(ctx, model)``, MobiledgeX's ``bind(ctx, schema)``):
   a handler that calls it has that part's schema in its operation. ``arg`` is the model argument's position
-  (after ``self`` for a method); ``schema`` turns the argument's value into a JSON schema (default: the value
-  is a pydantic model).
-* ``@doc(...)`` on a handler, for what its code cannot show: ``statuses`` it answers besides 2XX/4XX (a
-  302 redirect), ``produces`` (media types of a file download), ``consumes`` (a multipart upload) or a
-  ``body``/``query`` model the handler's service reads.
+  in the call as written (``ctx.body(M)``: 0; ``body(ctx, M)``: 1); ``schema`` turns the argument's value into
+  a JSON schema (default: the value is a pydantic model).
+* ``@produces(...)`` on a response helper: the media types a handler that calls it answers besides JSON.
 """
 from __future__ import annotations
 
@@ -15,26 +13,15 @@ from typing import Any, Callable
 
 READS = "__openapi_reads__"
 PRODUCES = "__openapi_produces__"
-DOC = "__openapi_doc__"
 
 
-def reads(location: str, *, arg: int | None = 1, schema: Callable[[Any], tuple[dict, dict]] | None = None):
-    """``schema(value) -> (json schema, components it references)``; ``location`` "multipart" takes no model."""
-    if location not in ("body", "query", "multipart"):
+def reads(location: str, *, arg: int = 1, schema: Callable[[Any], tuple[dict, dict]] | None = None):
+    """``schema(value) -> (json schema, components it references)``."""
+    if location not in ("body", "query"):
         raise ValueError(location)
 
     def mark(fn):
         setattr(fn, READS, {"in": location, "arg": arg, "schema": schema})
-        return fn
-
-    return mark
-
-
-def doc(*, statuses: tuple[int, ...] = (), produces: tuple[str, ...] = (), consumes: tuple[str, ...] = (),
-        body=None, query=None, summary: str | None = None):
-    def mark(fn):
-        setattr(fn, DOC, {"statuses": tuple(statuses), "produces": tuple(produces), "consumes": tuple(consumes),
-                          "body": body, "query": query, "summary": summary})
         return fn
 
     return mark

@@ -12,14 +12,16 @@ Sources, all of them code that runs:
   schema table the decoder uses. Helpers called with ``ctx`` are followed (with their arguments bound), so a
   model passed through one is found. ``ctx.query.get("x")`` and ``ctx.header("X")`` with literal names add those
   parameters; ``ctx.json()`` without a model documents a JSON body of any shape (the service validates it by
-  hand), ``ctx.raw`` a body of any media type. ``@doc`` adds what code cannot show (a 302, a download's media type).
+  hand), ``ctx.raw`` a body of any media type. Calls of ``@produces`` helpers and ``Response(status_code=...,
+  headers={"Content-Type": ...})`` with literals give the other media types and statuses (a 302, a 304).
 * **Responses**: 2XX (the surface's success model where it has one), 4XX in the surface's error model (every
-  ``DomainError`` its envelope renders), 503 (a dependency failed or throttled: retry), 3XX where ``@doc`` says
-  so. No 500 is documented: any 500 is a bug.
+  ``DomainError`` its envelope renders), 503 (a dependency failed or throttled: retry), the 3XX found in the code.
+  No 500 is documented: any 500 is a bug.
 """
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import inspect
 import re
@@ -31,7 +33,7 @@ from chalice import Response
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.openapi.declare import DOC, PRODUCES, READS
+from chalicelib.openapi.declare import PRODUCES, READS
 
 OPENAPI_VERSION = "3.1.0"
 DOC_VERSION = "1.0.0"
@@ -62,7 +64,6 @@ class Reads:
     statuses: list[int] = field(default_factory=list)
     json_any: bool = False
     raw_any: bool = False
-    multipart: bool = False
 
 
 @functools.lru_cache(maxsize=None)
@@ -84,8 +85,7 @@ def _resolve(node: ast.AST, scope: dict, bound: dict):
     if isinstance(node, ast.Name):
         if node.id in bound:
             return _resolve(bound[node.id][0], bound[node.id][1], {})
-        return scope.get(node.id, getattr(__builtins__, node.id, None) if not isinstance(__builtins__, dict)
-                         else __builtins__.get(node.id))
+        return scope.get(node.id, getattr(builtins, node.id, None))
     if isinstance(node, ast.Attribute):
         base = _resolve(node.value, scope, bound)
         if base is None:
@@ -102,8 +102,6 @@ def _ctx_attr(node: ast.AST, ctx_names: set[str]) -> str | None:
 
 def _model_arg(call: ast.Call, spec: dict, fn) -> ast.AST | None:
     idx = spec["arg"]
-    if idx is None:
-        return None
     if idx < len(call.args):
         return call.args[idx]
     try:
@@ -183,9 +181,6 @@ def _walk(fn, ctx_names: set[str], bound: dict, out: Reads, depth: int, seen: se
                         out.produces.append(k.value.value)
         spec = getattr(target, READS, None)
         if spec is not None:
-            if spec["in"] == "multipart":
-                out.multipart = True
-                continue
             arg = _model_arg(node, spec, target)
             value = _resolve(arg, scope, bound) if arg is not None else None
             if value is not None:
@@ -242,9 +237,7 @@ class Operation:
     handler: Any
     surface: Any
     auth: bool
-    content_types: list[str]
     reads: Reads
-    extra: dict
 
 
 def operations(app) -> list[Operation]:
@@ -255,11 +248,8 @@ def operations(app) -> list[Operation]:
             if meta is None:
                 raise LookupError(f"{method} {path}: the view is not an edgeplane endpoint (Surface.endpoint)")
             handler = meta["handler"]
-            extra = getattr(inspect.unwrap(handler), DOC, None) or getattr(handler, DOC, None) or {}
             ops.append(Operation(api=meta["surface"].api, path=path, method=method.upper(), handler=handler,
-                                 surface=meta["surface"], auth=meta["auth"],
-                                 content_types=list(entry.content_types or []), reads=handler_reads(handler),
-                                 extra=extra))
+                                 surface=meta["surface"], auth=meta["auth"], reads=handler_reads(handler)))
     return ops
 
 
@@ -318,7 +308,7 @@ def _part_schema(items: list, schemas: _Schemas):
     return out[0] if len(out) == 1 else {"allOf": out}
 
 
-def _query_parameters(items: list, names: list[str], components: dict, schemas: _Schemas) -> list[dict]:
+def _query_parameters(items: list, names: list[str], components: dict) -> list[dict]:
     params: dict[str, dict] = {}
     for value, fn in items:
         if not _is_model(value):
@@ -357,8 +347,6 @@ def _tag(op: Operation) -> str:
 
 
 def _summary(op: Operation) -> str | None:
-    if op.extra.get("summary"):
-        return op.extra["summary"]
     text = inspect.getdoc(inspect.unwrap(op.handler)) or ""
     return text.strip().splitlines()[0][:200] if text.strip() else None
 
@@ -374,7 +362,6 @@ def build(api: str, ops: Iterable[Operation]) -> dict:
     security_schemes: dict[str, dict] = {}
     paths: dict[str, dict] = {}
     used_ids: set[str] = set()
-    error_models: dict[str, dict] = {}
     for op in sorted(ops, key=lambda o: (o.path, o.method)):
         s = op.surface
         for name, scheme in (s.security or {}).items():
@@ -382,48 +369,36 @@ def build(api: str, ops: Iterable[Operation]) -> dict:
         r = op.reads
         parameters = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
                       for n in _PATH_PARAM.findall(op.path)]
-        query_items = list(r.query) + ([(op.extra["query"], None)] if op.extra.get("query") else [])
-        parameters += _query_parameters(query_items, r.query_names, components, schemas)
+        parameters += _query_parameters(r.query, r.query_names, components)
         parameters += [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}}
                        for h in r.header_names]
-        body_items = list(r.body) + ([(op.extra["body"], None)] if op.extra.get("body") else [])
-        body_schema = _part_schema(body_items, schemas)
+        body_schema = _part_schema(r.body, schemas)
         operation: dict[str, Any] = {"operationId": _operation_id(op, used_ids), "tags": [_tag(op)]}
         summary = _summary(op)
         if summary:
             operation["summary"] = summary
         if parameters:
             operation["parameters"] = parameters
-        consumes = list(op.extra.get("consumes") or ())
-        if r.multipart and "multipart/form-data" not in consumes:
-            consumes.append("multipart/form-data")
         content: dict[str, dict] = {}
-        if body_schema is not None or r.json_any or (op.method in ("POST", "PUT", "PATCH") and not consumes):
+        if body_schema is not None or r.json_any or op.method in ("POST", "PUT", "PATCH"):
             content["application/json"] = {"schema": body_schema if body_schema is not None else {}}
-        for media in consumes:
-            content.setdefault(media, {"schema": {"type": "object"}})
-        if r.raw_any and not consumes and body_schema is None:
-            content.setdefault("application/octet-stream", {"schema": {"type": "string", "format": "binary"}})
+        if r.raw_any and body_schema is None:
+            content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
         if content:
             operation["requestBody"] = {"required": False, "content": content}
-        error_key = s.error_model.__name__ if s.error_model is not None else None
-        if s.error_model is not None:
-            error_models[error_key] = schemas.model(s.error_model)
         success: dict[str, Any] = {"application/json": _json_media(
             schemas.model(s.success_model) if s.success_model is not None else None)}
-        for media in list(op.extra.get("produces") or ()) + r.produces:
+        for media in r.produces:
             success.setdefault(media, {})
         responses: dict[str, Any] = {"2XX": {"description": "success", "content": success}}
-        for status in sorted(set(op.extra.get("statuses") or ()) | set(r.statuses)):
+        for status in sorted(set(r.statuses)):
             if 400 <= status < 600:
                 continue  # refusals are the 4XX/503 entries
             responses[str(status)] = {"description": "redirect" if 300 <= status < 400 else "answer"}
-        responses["4XX"] = {"description": f"refused: {s.error_description}",
-                            "content": {"application/json": _json_media(
-                                schemas.model(s.error_model) if s.error_model is not None else None)}}
+        error = {"application/json": _json_media(schemas.model(s.error_model) if s.error_model is not None else None)}
+        responses["4XX"] = {"description": f"refused: {s.error_description}", "content": error}
         responses["503"] = {"description": "a dependency (store, queue) failed or throttled: retry later",
-                            "content": {"application/json": _json_media(
-                                schemas.model(s.error_model) if s.error_model is not None else None)}}
+                            "content": error}
         operation["responses"] = responses
         if not op.auth:
             operation["security"] = []
@@ -441,15 +416,6 @@ def build(api: str, ops: Iterable[Operation]) -> dict:
         "components": {"schemas": dict(sorted(comps.items())), "securitySchemes": security_schemes},
     }
     return doc
-
-
-@functools.lru_cache(maxsize=None)
-def _cached(app_id: int, app, api: str) -> dict:
-    return build(api, operations(app))
-
-
-def apis(app) -> list[str]:
-    return sorted({o.api for o in operations(app) if o.api != SHARED})
 
 
 def documents(app) -> dict[str, dict]:

@@ -21,8 +21,8 @@ surface = Surface("openapi", render_error, None, error_model=EpError, api=genera
 
 
 @functools.lru_cache(maxsize=1)
-def _documents(app_id: int) -> dict:
-    return generate.documents(bp.current_app)
+def _documents(app) -> dict:
+    return generate.documents(app)
 
 
 @bp.route("/", methods=["GET"])
@@ -30,14 +30,14 @@ def _documents(app_id: int) -> dict:
 def openapi_index(ctx):
     """The APIs this deployment serves, each with the path of its OpenAPI document."""
     return {"apis": [{"name": name, "title": doc["info"]["title"], "openapi": f"{URL_PREFIX}/{name}"}
-                     for name, doc in _documents(id(bp.current_app)).items()]}
+                     for name, doc in _documents(bp.current_app).items()]}
 
 
 @bp.route("/{api}", methods=["GET"])
 @surface.endpoint(bp, auth=False, action="openapi_document")
 def openapi_document(ctx, api):
     """The OpenAPI 3.1 document of one API, generated from its routes and models."""
-    doc = _documents(id(bp.current_app)).get(api)
+    doc = _documents(bp.current_app).get(api)
     if doc is None:
         raise NotFound(f"no API named {api} is served here")
     return json_response(doc)
