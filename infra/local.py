@@ -47,6 +47,9 @@ def main(argv=None) -> int:
     from moto.moto_api._internal.models import moto_api_backend
     from moto.server import ThreadedMotoServer
     import logging
+
+    from infra import motofast
+    motofast.install()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     server.start()

@@ -44,6 +44,10 @@ def _serialized_call(self, event_name, request, **kwargs):
 
 BotocoreStubber.__call__ = _serialized_call
 
+from infra import motofast  # noqa: E402
+
+motofast.install()
+
 from chalicelib.core import aws as core_aws  # noqa: E402
 from infra import pathnorm  # noqa: E402
 

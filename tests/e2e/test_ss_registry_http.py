@@ -47,16 +47,16 @@ def test_register_heartbeat_discover_expire(sc):
     r = sc.get(find + f"&rev={rev}", timeout=30)
     assert r.status_code == 304 and not r.content
 
-    # heartbeats keep it alive past its first 20 s
-    for _ in range(3):
-        time.sleep(8)
-        r = sc.put(f"{sc.base}/microservices/{sid}/instances/{iid}/heartbeat", timeout=30)
-        assert r.status_code == 200, r.text
+    # one heartbeat at 12 s keeps it alive past its first 20 s (to 32 s)
+    time.sleep(12)
+    r = sc.put(f"{sc.base}/microservices/{sid}/instances/{iid}/heartbeat", timeout=30)
+    assert r.status_code == 200, r.text
+    time.sleep(10)
     r = sc.get(f"{sc.base}/microservices/{sid}/instances/{iid}", timeout=30)
     assert r.status_code == 200 and r.json()["instance"]["status"] == "UP"
 
-    # no more heartbeats: after 20 s it is gone from every read, and a late heartbeat is refused
-    time.sleep(21)
+    # no more heartbeats: once the renewed lease runs out it is gone from every read, and a late heartbeat is refused
+    time.sleep(12)
     r = sc.get(find + f"&rev={rev}", timeout=30)
     assert r.status_code == 200 and r.json()["instances"] == []
     assert r.headers["X-Resource-Revision"] != rev
