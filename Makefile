@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv package bench clean lint openapi
+.PHONY: run test venv package deploy bench clean lint openapi
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ openapi: $(STAMP)
 
 package: $(STAMP)
 	$(PY) -m infra.package
+
+# The real deployment (your AWS credentials; STAGE=dev by default; ARGS e.g. "--region eu-west-1 --dry-run").
+STAGE ?= dev
+deploy: $(STAMP)
+	$(PY) -m infra.deploy --stage $(STAGE) $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench.run

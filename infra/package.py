@@ -99,6 +99,8 @@ SHARED_VALUES = {
     "JobsQueueArn": {"Fn::GetAtt": ["JobsQueue", "Arn"]},
     "WorkflowArn": {"Ref": "WorkflowStateMachine"},
     "JwtSecretArn": {"Ref": "JwtSecret"},
+    "AdminPasswordArn": {"Ref": "AdminPassword"},
+    "DataKeyArn": {"Ref": "DataKey"},
 }
 
 
@@ -419,14 +421,21 @@ def _state_machines(stage: str, plan: dict[str, Queue]) -> tuple[dict, dict[str,
 
 
 def _secret(stage: str) -> dict:
-    # No fixed Name: a deleted secret's name stays reserved for its recovery window. The ARN is exported.
-    return {"JwtSecret": {
-        "Type": "AWS::SecretsManager::Secret", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
-        "Properties": {
-            "Description": f"HMAC key of {APP} ({stage}) JWTs: generated, never in a template or a parameter",
-            "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
-        },
-    }}
+    # No fixed Name: a deleted secret's name stays reserved for its recovery window. The ARNs are exported and
+    # the functions read the values at run time (chalicelib.core.secretref): no value is in any template or in
+    # a function's configuration.
+    def generated(description: str, length: int) -> dict:
+        return {"Type": "AWS::SecretsManager::Secret", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+                "Properties": {"Description": description,
+                               "GenerateSecretString": {"PasswordLength": length, "ExcludePunctuation": True}}}
+    return {
+        "JwtSecret": generated(f"HMAC key of {APP} ({stage}) JWTs: generated, read at run time", 64),
+        # Sealed secrets at rest and API-key digests: its own key, so that rotating the JWT key only ends sessions.
+        "DataKey": generated(f"key material of {APP} ({stage}) data at rest: generated, never rotate in place", 64),
+        # The first system administrator's password: `make deploy` bootstraps the account with it; an operator
+        # reads it once from Secrets Manager (and should change it after the first login).
+        "AdminPassword": generated(f"first {APP} ({stage}) administrator's password: generated", 24),
+    }
 
 
 def shared_resources(stage: str, plan: dict[str, Queue]) -> tuple[dict, dict]:
@@ -476,6 +485,9 @@ def function_policy(fn: Function, stage: str, v: dict) -> dict:
         {"Sid": "FilesList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": v["BucketArn"]},
         {"Sid": "EnqueueJobs", "Effect": "Allow", "Action": ["sqs:GetQueueUrl", "sqs:SendMessage"],
          "Resource": v["JobsQueueArn"]},
+        # The JWT key and the data key, read at run time (the admin password only by `make deploy`'s bootstrap).
+        {"Sid": "Keys", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+         "Resource": [v["JwtSecretArn"], v["DataKeyArn"]]},
     ]
     if fn.sqs_arns:
         statements.append({"Sid": "Consume", "Effect": "Allow",
@@ -512,9 +524,10 @@ def function_environment(package: str, stage: str, v: dict) -> dict:
         "EDGEPLANE_UPLOADS_QUEUE": names["EDGEPLANE_UPLOADS_QUEUE"],
         "EDGEPLANE_WORKFLOW_ARN": v["WorkflowArn"],
         "EDGEPLANE_STEP_TIMEOUT": str(s.step_timeout_seconds),
-        # A dynamic reference CloudFormation resolves at deploy time; the value is never in a template.
-        "EDGEPLANE_JWT_SECRET": _sub("{{resolve:secretsmanager:${JwtSecretArn}:SecretString}}",
-                                     JwtSecretArn=v["JwtSecretArn"]),
+        # Where the key is, not the key: resolved at run time, so the value is neither in the template nor in
+        # the function's configuration (a dynamic reference would put it in plain text in the Lambda env).
+        "EDGEPLANE_JWT_SECRET_ID": v["JwtSecretArn"],
+        "EDGEPLANE_DATA_KEY_ID": v["DataKeyArn"],
     }
 
 
@@ -592,8 +605,10 @@ def check(package: str, template: dict, text: str, plan: dict[str, Queue], impor
             elif (q.visibility or 30) < fn.timeout:
                 problems.append(f"{fn.logical}.{ev}: visibility of {qname} ({q.visibility}s) < timeout {fn.timeout}s")
         variables = props.get("Environment", {}).get("Variables", {})
-        if "{{resolve:secretsmanager:" not in json.dumps(variables.get("EDGEPLANE_JWT_SECRET")):
-            problems.append(f"{fn.logical}: EDGEPLANE_JWT_SECRET is not a dynamic reference")
+        if "EDGEPLANE_JWT_SECRET" in variables or "EDGEPLANE_JWT_SECRET_ID" not in variables:
+            problems.append(f"{fn.logical}: the JWT key must be given by reference (EDGEPLANE_JWT_SECRET_ID)")
+    if "{{resolve:" in text:
+        problems.append(f"{package}: a dynamic reference would put a secret value into a function's configuration")
     n = api_gateway_resources(template)
     if n > MAX_API_RESOURCES:
         problems.append(f"{package}: {n} API Gateway resources (> {MAX_API_RESOURCES})")

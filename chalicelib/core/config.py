@@ -2,6 +2,11 @@
 
 Nothing else in edgeplane reads ``os.environ``: every module asks :func:`settings`.
 Tests and the local runner change the environment, then call :func:`reload`.
+
+Secrets (the JWT key, the first administrator's password) come either literally from the environment (local and
+test stages) or, in AWS, as a *reference* (``EDGEPLANE_JWT_SECRET_ID``: a Secrets Manager ARN or ``ssm:<name>``)
+resolved at run time by :mod:`chalicelib.core.secretref`, so no value is in a template or a function's
+configuration. Secret values are kept out of ``repr(settings())``.
 """
 from __future__ import annotations
 
@@ -39,12 +44,16 @@ class Settings:
     steps_queue: str = "edgeplane-steps"
     uploads_queue: str = "edgeplane-uploads"
     workflow_arn: str = ""
-    jwt_secret: str = ""
+    jwt_secret_value: str = field(default="", repr=False)
+    jwt_secret_id: str = ""
+    data_key_value: str = field(default="", repr=False)
+    data_key_id: str = ""
     jwt_issuer: str = "edgeplane"
     token_ttl_seconds: int = 3600
     refresh_window_seconds: int = 18000
     admin_user: str = "admin"
-    admin_password: str | None = None
+    admin_password_value: str | None = field(default=None, repr=False)
+    admin_password_id: str = ""
     max_upload_bytes: int = 5 * 1024 * 1024
     max_body_bytes: int = 10 * 1024 * 1024
     archive_max_entries: int = 2000
@@ -65,6 +74,35 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @property
+    def jwt_secret(self) -> str:
+        """The HMAC key of edgeplane's JWTs (and the sealing key's fallback material)."""
+        if self.jwt_secret_value:
+            return self.jwt_secret_value
+        from chalicelib.core import secretref
+        return secretref.resolve(self.jwt_secret_id)
+
+    @property
+    def data_key(self) -> str:
+        """Key material for data at rest (sealed secrets, API-key digests, OAuth state): its own secret in AWS,
+        so that rotating the JWT key invalidates tokens only. Locally it falls back to the JWT key."""
+        if self.data_key_value:
+            return self.data_key_value
+        if self.data_key_id:
+            from chalicelib.core import secretref
+            return secretref.resolve(self.data_key_id)
+        return self.extra.get("data_key") or self.jwt_secret
+
+    @property
+    def admin_password(self) -> str | None:
+        """The first administrator's password, when the operator chose one (else one is generated once)."""
+        if self.admin_password_value:
+            return self.admin_password_value
+        if self.admin_password_id:
+            from chalicelib.core import secretref
+            return secretref.resolve(self.admin_password_id)
+        return None
+
+    @property
     def is_local(self) -> bool:
         return self.stage in LOCAL_STAGES
 
@@ -77,9 +115,11 @@ class Settings:
 def _from_env(env) -> Settings:
     stage = env.get("EDGEPLANE_STAGE", "local")
     secret = env.get("EDGEPLANE_JWT_SECRET", "")
-    if not secret:
+    secret_id = env.get("EDGEPLANE_JWT_SECRET_ID", "")
+    if not secret and not secret_id:
         if stage not in LOCAL_STAGES:
-            raise RuntimeError("EDGEPLANE_JWT_SECRET must be set outside local/test stages")
+            raise RuntimeError("outside local/test stages set EDGEPLANE_JWT_SECRET_ID (a Secrets Manager ARN or "
+                               "ssm:<parameter>) or EDGEPLANE_JWT_SECRET")
         secret = _GENERATED_SECRET
     default_inventory = str(Path(__file__).resolve().parent.parent / "targets" / "inventory.json")
     surfaces = tuple(s for s in env.get("EDGEPLANE_SURFACES", "").replace(" ", "").split(",") if s)
@@ -93,11 +133,15 @@ def _from_env(env) -> Settings:
         steps_queue=env.get("EDGEPLANE_STEPS_QUEUE", "edgeplane-steps"),
         uploads_queue=env.get("EDGEPLANE_UPLOADS_QUEUE", "edgeplane-uploads"),
         workflow_arn=env.get("EDGEPLANE_WORKFLOW_ARN", ""),
-        jwt_secret=secret,
+        jwt_secret_value=secret,
+        jwt_secret_id="" if secret else secret_id,
+        data_key_value=env.get("EDGEPLANE_DATA_KEY", ""),
+        data_key_id=env.get("EDGEPLANE_DATA_KEY_ID", ""),
         token_ttl_seconds=_int(env, "EDGEPLANE_TOKEN_TTL", 3600),
         refresh_window_seconds=_int(env, "EDGEPLANE_REFRESH_WINDOW", 18000),
         admin_user=env.get("EDGEPLANE_ADMIN_USER", "admin"),
-        admin_password=env.get("EDGEPLANE_ADMIN_PASSWORD") or None,
+        admin_password_value=env.get("EDGEPLANE_ADMIN_PASSWORD") or None,
+        admin_password_id=env.get("EDGEPLANE_ADMIN_PASSWORD_ID", ""),
         max_upload_bytes=_int(env, "EDGEPLANE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
         max_body_bytes=_int(env, "EDGEPLANE_MAX_BODY_BYTES", 10 * 1024 * 1024),
         archive_max_entries=_int(env, "EDGEPLANE_ARCHIVE_MAX_ENTRIES", 2000),

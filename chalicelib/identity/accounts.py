@@ -181,7 +181,7 @@ API_KEY_PREFIX = "epk_"
 
 def digest_secret(secret: str) -> str:
     # API key secrets are 256-bit random values: a keyed SHA-256 is the right tool (argon2 is for passwords).
-    return hmac.new(settings().jwt_secret.encode(), secret.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(settings().data_key.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
 def create_api_key(username: str, name: str = "") -> tuple[ApiKey, str]:

@@ -1,7 +1,7 @@
 """Secrets at rest (registry passwords, Git tokens, AK/SK secrets): AES-256-GCM with a key from config.
 
-The data key is derived (HKDF-SHA256) from ``EDGEPLANE_DATA_KEY``, or from the JWT secret when none is
-set; in AWS both come from Secrets Manager/SSM. Sealed values carry a version prefix for rotation.
+The data key is derived (HKDF-SHA256) from ``settings().data_key`` (``EDGEPLANE_DATA_KEY``; in AWS its own
+Secrets Manager secret by reference, ``EDGEPLANE_DATA_KEY_ID``; locally the JWT key). Sealed values carry a version prefix for rotation.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _PREFIX = "v1:"
 
 
 def _key() -> bytes:
-    material = (settings().extra.get("data_key") or settings().jwt_secret).encode()
+    material = settings().data_key.encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"edgeplane-sealing", info=b"v1").derive(material)
 
 

@@ -245,7 +245,8 @@ def test_statelint_catches_a_broken_definition():
 
 def test_functions_get_names_table_bucket_workflow_and_no_literal_secret(built):
     expected = {"EDGEPLANE_TABLE", "EDGEPLANE_BUCKET", "EDGEPLANE_JOBS_QUEUE", "EDGEPLANE_STEPS_QUEUE",
-                "EDGEPLANE_UPLOADS_QUEUE", "EDGEPLANE_WORKFLOW_ARN", "EDGEPLANE_STAGE", "EDGEPLANE_JWT_SECRET",
+                "EDGEPLANE_UPLOADS_QUEUE", "EDGEPLANE_WORKFLOW_ARN", "EDGEPLANE_STAGE", "EDGEPLANE_JWT_SECRET_ID",
+                "EDGEPLANE_DATA_KEY_ID",
                 "EDGEPLANE_SURFACES"}
     for package, tpl in built["templates"].items():
         params = tpl.get("Parameters", {})
@@ -254,12 +255,16 @@ def test_functions_get_names_table_bucket_workflow_and_no_literal_secret(built):
             env = fn["Properties"]["Environment"]["Variables"]
             assert expected <= set(env), (package, name, expected - set(env))
             assert env["EDGEPLANE_SURFACES"] == package and env["EDGEPLANE_STAGE"] == STAGE
-            secret = env["EDGEPLANE_JWT_SECRET"]
-            assert isinstance(secret, dict) and "{{resolve:secretsmanager:" in json.dumps(secret), (package, name)
+            # the key by reference only, read at run time: no value (nor a dynamic reference that CloudFormation
+            # would resolve into the function's configuration) anywhere
+            assert "EDGEPLANE_JWT_SECRET" not in env and "EDGEPLANE_ADMIN_PASSWORD" not in env, (package, name)
+            assert "{{resolve:" not in json.dumps(tpl), package
             if package == "events":
                 assert env["EDGEPLANE_WORKFLOW_ARN"] == {"Ref": "WorkflowStateMachine"}
+                assert env["EDGEPLANE_JWT_SECRET_ID"] == {"Ref": "JwtSecret"}
             else:
                 assert env["EDGEPLANE_WORKFLOW_ARN"] == {"Fn::ImportValue": f"edgeplane-{STAGE}-WorkflowArn"}
+                assert env["EDGEPLANE_JWT_SECRET_ID"] == {"Fn::ImportValue": f"edgeplane-{STAGE}-JwtSecretArn"}
     exports = {o["Export"]["Name"] for o in shared(built)["Outputs"].values() if "Export" in o}
     for package in SURFACE_PACKAGES:
         imports = set(re.findall(r'"Fn::ImportValue": "([^"]+)"', json.dumps(built["templates"][package])))
@@ -278,6 +283,13 @@ def test_function_policies_are_explicit_and_scoped(built):
                     assert all(a.startswith("states:SendTask") for a in s["Action"]), (package, name, s)
             if package != "events":
                 assert not any(a.startswith("states:") for a in actions), (package, name)
+            # the JWT key and nothing else of Secrets Manager; the admin password is for the deploy's bootstrap only
+            reads = [s for s in statements if any(a.startswith("secretsmanager:") for a in
+                                                   ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))]
+            env = fn["Properties"]["Environment"]["Variables"]
+            assert [(s["Action"], s["Resource"]) for s in reads] == \
+                [("secretsmanager:GetSecretValue", [env["EDGEPLANE_JWT_SECRET_ID"], env["EDGEPLANE_DATA_KEY_ID"]])], \
+                (package, name)
 
 
 # --------------------------------------------------------------------------- the surface APIs

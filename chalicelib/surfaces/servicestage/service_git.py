@@ -163,7 +163,7 @@ def _oauth_config(key: str) -> dict:
 
 
 def _state_key() -> bytes:
-    material = (settings().extra.get("data_key") or settings().jwt_secret or "edgeplane").encode()
+    material = settings().data_key.encode()
     return hmac.new(material, b"servicestage-git-oauth-state", hashlib.sha256).digest()
 
 
