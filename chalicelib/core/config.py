@@ -70,6 +70,8 @@ class Settings:
     mx_skip_verify_email: bool = False
     mx_stream_wait_seconds: int = 25
     msap_catalog: str = ""
+    sc_schema_editable: bool = False
+    sc_instance_ttl: int = 0
     log_level: str = "INFO"
     extra: dict = field(default_factory=dict)
 
@@ -157,6 +159,9 @@ def _from_env(env) -> Settings:
         mx_skip_verify_email=_bool(env, "EDGEPLANE_MX_SKIP_VERIFY_EMAIL", stage in LOCAL_STAGES),
         mx_stream_wait_seconds=_int(env, "EDGEPLANE_MX_STREAM_WAIT", 25),
         msap_catalog=env.get("EDGEPLANE_MSAP_CATALOG", ""),
+        # ServiceComb's own switches, under upstream's names where it has them
+        sc_schema_editable=_bool(env, "SCHEMA_EDITABLE", False),
+        sc_instance_ttl=max(_int(env, "EDGEPLANE_SC_INSTANCE_TTL", 0), 0),
         log_level=env.get("EDGEPLANE_LOG_LEVEL", "INFO"),
         extra=json.loads(env.get("EDGEPLANE_EXTRA", "{}") or "{}"),
     )

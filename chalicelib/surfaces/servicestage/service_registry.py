@@ -21,7 +21,6 @@ Behaviour follows Apache service-center where the document is silent (catalog §
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import uuid
 from datetime import datetime, timezone
@@ -32,6 +31,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import events
 from chalicelib.core import clock
+from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest, Conflict, Unavailable
 from chalicelib.core.logging import logger
 from chalicelib.store import base as store
@@ -74,12 +74,11 @@ MAX_INT32 = 2 ** 31 - 1
 
 def schema_editable() -> bool:
     """Production schemas may be overwritten only when the engine allows it (``SCHEMA_EDITABLE``)."""
-    return os.environ.get("SCHEMA_EDITABLE", "").lower() in ("1", "true", "yes")
+    return settings().sc_schema_editable
 
 
 def instance_ttl_override() -> int | None:
-    raw = os.environ.get("EDGEPLANE_SC_INSTANCE_TTL", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    return settings().sc_instance_ttl or None
 
 
 def _str(value, field: str, *, required: bool = False, max_len: int | None = None, pattern=None,

@@ -14,6 +14,20 @@ MS = "/v4/{project_id}/registry/microservices"
 FIND = "/v4/{project_id}/registry/instances"
 
 
+@pytest.fixture
+def env_set(monkeypatch):
+    """Settings from a changed environment for one test, restored after it."""
+    from chalicelib.core import config
+
+    def _set(**values):
+        for k, v in values.items():
+            monkeypatch.setenv(k, v)
+        config.reload()
+    yield _set
+    monkeypatch.undo()
+    config.reload()
+
+
 def err(status_body, code):
     status, body = status_body
     assert status == code // 1000, body
@@ -215,14 +229,14 @@ def test_schemas(ss_user):
     err(ss_user.get(f"{MS}/{sid}/schemas?withSchema=2"), 400001)
 
 
-def test_production_schemas_are_locked(ss_user, monkeypatch):
+def test_production_schemas_are_locked(ss_user, env_set):
     sid = create(ss_user, environment="production", schemas=["s1"])
     err(ss_user.put(f"{MS}/{sid}/schemas/other", {"schema": "x"}), 400014)
     assert ss_user.put(f"{MS}/{sid}/schemas/s1", {"schema": "v1"})[0] == 200
     assert ss_user.put(f"{MS}/{sid}/schemas/s1", {"schema": "v1"})[0] == 200   # unchanged is fine
     err(ss_user.put(f"{MS}/{sid}/schemas/s1", {"schema": "v2"}), 400015)
     assert ss_user.get(f"{MS}/{sid}/schemas/s1")[1] == {"schema": "v1"}
-    monkeypatch.setenv("SCHEMA_EDITABLE", "true")
+    env_set(SCHEMA_EDITABLE="true")
     assert ss_user.put(f"{MS}/{sid}/schemas/s1", {"schema": "v2"})[0] == 200
     assert ss_user.get(f"{MS}/{sid}/schemas/s1")[1] == {"schema": "v2"}
 
@@ -324,12 +338,12 @@ def test_lease_heartbeat_expiry_and_sweeper(app, ss_user):
     assert ss_user.delete(f"{MS}/{sid}")[0] == 200
 
 
-def test_pull_mode_and_ttl_override(ss_user, monkeypatch):
+def test_pull_mode_and_ttl_override(ss_user, env_set):
     sid = create(ss_user)
     iid = register(ss_user, sid, healthCheck={"mode": "pull", "port": 8080, "interval": 1, "times": 0})
     inst = ss_user.get(f"{MS}/{sid}/instances/{iid}")[1]["instance"]
     assert inst["healthCheck"] == {"mode": "pull", "port": 8080, "interval": 30, "times": 3}
-    monkeypatch.setenv("EDGEPLANE_SC_INSTANCE_TTL", "7")
+    env_set(EDGEPLANE_SC_INSTANCE_TTL="7")
     short = register(ss_user, sid, endpoints=["rest://b:1"])
     clock.advance(8)
     err(ss_user.get(f"{MS}/{sid}/instances/{short}"), 400017)
