@@ -189,7 +189,10 @@ class Surface:
                         return json_response(result)
                     except DomainError as err:
                         if err.status in (401, 403):
-                            audit.record(self.name, act, "denied", principal=ctx.principal,
+                            # an authenticator that identified the caller but refused the request (a 403 raised
+                            # while scoping the credential) attaches who it was to the error
+                            audit.record(self.name, act, "denied",
+                                         principal=ctx.principal or getattr(err, "principal", None),
                                          resource=ctx.path, status=err.status, detail=err.message)
                         logger.info("request refused", extra={"status": err.status, "reason": err.message})
                         return self.render_error(err, ctx)

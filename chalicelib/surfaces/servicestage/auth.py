@@ -69,7 +69,16 @@ def _token(raw: str) -> tuple[Principal, str]:
 
 
 def _scope(p: Principal, path_project: str | None, bound: str | None, *, servicecomb: bool = False) -> Principal:
-    """Resolve the path's project against the credential; ``bound`` is the token's (or signed header's) project."""
+    """Resolve the path's project against the credential; ``bound`` is the token's (or signed header's) project.
+    A refusal names the caller (``err.principal``) so the audited denial has its actor."""
+    try:
+        return _resolve_scope(p, path_project, bound, servicecomb=servicecomb)
+    except Forbidden as err:
+        err.principal = p
+        raise
+
+
+def _resolve_scope(p: Principal, path_project: str | None, bound: str | None, *, servicecomb: bool) -> Principal:
     if path_project is None:
         p.profile["ss_project"] = bound
         return p
