@@ -99,3 +99,12 @@ def test_audit_records_hold_no_credentials(api):
     events = admin_audit(api)
     assert _find(events, "otestack", 401, "/v1/app")
     assert tok not in json.dumps(events)
+
+
+def test_a_valid_token_sent_with_someone_elses_user_id_is_audited_with_its_actor(api):
+    from tests.api.edgegallery.conftest import developer
+    dev = developer(api, "DEVELOPER_TENANT")
+    path = "/mec/developer/v2/applications"
+    r = api.client.http.get(path + "?userId=someone-else", headers=dev.headers)
+    assert r.status_code == 401 and json.loads(r.body)["retCode"] == 20014
+    assert _find(_denials(api), "edgegallery", 401, path, dev.account.username)

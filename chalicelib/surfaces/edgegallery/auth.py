@@ -26,12 +26,19 @@ def authenticate(ctx) -> Principal:
     return _check_params(ctx, accounts.authenticate_bearer(token, AUDIENCES))
 
 
+def _illegal(p: Principal, message: str) -> Unauthenticated:
+    # the token was valid: the audited denial names who sent someone else's userId/userName
+    err = Unauthenticated(message, code=20014)
+    err.principal = p
+    return err
+
+
 def _check_params(ctx, p: Principal) -> Principal:
     q = ctx.query
     if q.get("userId") not in (None, "", p.account_id):
-        raise Unauthenticated("Illegal userId", code=20014)
+        raise _illegal(p, "Illegal userId")
     if q.get("userName") not in (None, "", p.username):
-        raise Unauthenticated("Illegal userName", code=20014)
+        raise _illegal(p, "Illegal userName")
     return p
 
 
