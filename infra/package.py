@@ -306,7 +306,8 @@ def _queues(plan: dict[str, Queue]) -> dict:
             props["VisibilityTimeout"] = q.visibility
         if q.dlq:
             props["RedrivePolicy"] = {"deadLetterTargetArn": {"Fn::GetAtt": [plan[q.dlq].logical, "Arn"]},
-                                      "maxReceiveCount": resources.MAX_RECEIVE}
+                                      "maxReceiveCount": resources.DLQ_MAX_RECEIVE if q.is_dlq
+                                      else resources.MAX_RECEIVE}
         # Explicitly Delete: a retained queue keeps its fixed name and blocks re-creating the stack.
         out[q.logical] = {"Type": "AWS::SQS::Queue", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
                           "Properties": props}

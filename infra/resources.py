@@ -13,6 +13,9 @@ from chalicelib.jobs import asl
 from chalicelib.store import tables
 
 MAX_RECEIVE = 5
+# A consumed DLQ's own redrive must allow more receives than its source's: SQS keeps a message's receive count
+# when it dead-letters it, so with the same 5 it would pass straight on to the DLQ's DLQ, unhandled.
+DLQ_MAX_RECEIVE = 2 * MAX_RECEIVE
 
 
 def queues() -> list[dict]:
@@ -40,21 +43,21 @@ def provision(*, account: str = "123456789012") -> dict:
     sqs = aws.client("sqs")
     urls = {}
 
-    def create(name: str, visibility: int) -> str:
+    def create(name: str, visibility: int, max_receive: int = MAX_RECEIVE) -> str:
         dlq = sqs.create_queue(QueueName=name + "-dlq")["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         urls[name + "-dlq"] = dlq
         url = sqs.create_queue(QueueName=name)["QueueUrl"]
         sqs.set_queue_attributes(QueueUrl=url, Attributes={
             "VisibilityTimeout": str(visibility),
-            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE)}),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive)}),
         })
         return url
 
     for q in queues():
         urls[q["name"]] = create(q["name"], q["visibility"])
     for name in consumed_dlqs():  # a DLQ that a handler consumes is a work queue: it gets a DLQ too (as in AWS)
-        urls[name] = create(name, 360)
+        urls[name] = create(name, 360, DLQ_MAX_RECEIVE)
     s3 = aws.client("s3")
     try:
         s3.create_bucket(Bucket=s.bucket)

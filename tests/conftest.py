@@ -88,7 +88,23 @@ def aws_env():
         resources.provision()
         _bootstrap()
         yield
+        _stop_executions()
     clock.reset()
+
+
+def _stop_executions() -> None:
+    """Stop the test's still-running Step Functions executions before its mock ends: moto runs them in threads
+    that outlive the test, and one waiting for a step callback would, at its timeout, write its failure into
+    the next test's table (a stray JOB item seen in a store snapshot under load)."""
+    from chalicelib.core import aws
+    try:
+        sfn = aws.client("stepfunctions")
+        for machine in sfn.list_state_machines().get("stateMachines", []):
+            for ex in sfn.list_executions(stateMachineArn=machine["stateMachineArn"],
+                                          statusFilter="RUNNING").get("executions", []):
+                sfn.stop_execution(executionArn=ex["executionArn"], error="TestEnded")
+    except Exception:  # teardown must never fail a test
+        pass
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import threading
 import boto3
 import botocore.session
 from botocore.config import Config
+from botocore.exceptions import ClientError, ConnectionError as BotoConnectionError, HTTPClientError
 
 from chalicelib.core.config import settings
 
@@ -66,3 +67,27 @@ def queue_url(name: str) -> str:
 
 def reset_queue_cache() -> None:
     _queue_urls.clear()
+
+
+# Error codes AWS answers when a call may succeed if retried later (after botocore's own retries are spent).
+TRANSIENT_CODES = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling", "ThrottledException",
+    "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "TooManyRequestsException",
+    "SlowDown", "InternalServerError", "InternalError", "ServiceUnavailable", "ServiceUnavailableException",
+    "TransactionInProgressException", "TransactionConflictException", "KMSThrottlingException",
+})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when ``exc`` (or what it wraps) is a throttled, unavailable or unreachable AWS dependency."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, (BotoConnectionError, HTTPClientError)):
+            return True
+        if isinstance(exc, ClientError):
+            err = exc.response.get("Error", {}) or {}
+            status = int((exc.response.get("ResponseMetadata", {}) or {}).get("HTTPStatusCode") or 0)
+            return err.get("Code") in TRANSIENT_CODES or status >= 500
+        exc = getattr(exc, "cause", None) or exc.__cause__
+        seen += 1
+    return False

@@ -1,6 +1,7 @@
 """The two SQS consumers of the job pattern: start executions, and run Python steps for task tokens."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 from botocore.exceptions import ClientError
@@ -12,7 +13,8 @@ from chalicelib.core.logging import count, logger
 from chalicelib.targets import TargetError
 
 
-from chalicelib.core.errors import DomainError
+from chalicelib.core.errors import Conflict, DomainError, Unavailable
+from chalicelib.store import base as store
 
 KNOWN_FAILURES = (TargetError, LookupError, TimeoutError, DomainError)
 
@@ -47,23 +49,65 @@ def run_step(body: dict) -> None:
     try:
         if job is None:
             raise LookupError("job not found")
+        key = _token_key(token)
+        answered = dict((job.state or {}).get("answered") or {})
+        if key and key in answered:  # SQS delivered this step again after it was answered: answer the same
+            _settle(sfn.send_task_success, taskToken=token, output=json.dumps(answered[key]))
+            count("steps_redelivered")
+            return
         output = _dispatch(step, job, body)
+        if key:
+            _remember(job, key, output)
         _settle(sfn.send_task_success, taskToken=token, output=json.dumps(output))
-    except Transient as exc:
-        _settle(sfn.send_task_failure, taskToken=token, error="Transient", cause=str(exc)[:256])
-    except Exception as exc:  # the state machine's Catch turns this into the fail step
-        if isinstance(exc, KNOWN_FAILURES):
-            reason = str(exc) or type(exc).__name__
-        else:  # a bug: keep the traceback in the logs, not in what clients see
-            logger.exception("step crashed", extra={"step": step})
-            reason = f"internal error in step {step}"
-        if job is not None and step != "fail":
-            try:
-                job.refresh()
-                jobs.mark(job, error=reason, message=f"{step} failed")
-            except Exception:
-                logger.exception("could not record the step failure")
-        _settle(sfn.send_task_failure, taskToken=token, error=type(exc).__name__[:256], cause=reason[:256])
+    except Exception as exc:
+        if not _retryable(exc):
+            _fail_step(sfn, step, token, job, exc)
+        else:  # the ASL retries the task (then its Catch fails the job)
+            _settle(sfn.send_task_failure, taskToken=token, error="Transient", cause=str(exc)[:256])
+
+
+def _retryable(exc: Exception) -> bool:
+    """Transient, or an AWS dependency (DynamoDB, S3, SQS...) that was throttled or unreachable."""
+    return isinstance(exc, Transient) or (isinstance(exc, Unavailable) and aws.is_transient(exc.__cause__))
+
+
+def _fail_step(sfn, step, token, job, exc: Exception) -> None:
+    """Report a failed step (called inside the except clause); the state machine's Catch runs the fail step."""
+    if isinstance(exc, KNOWN_FAILURES):
+        reason = str(exc) or type(exc).__name__
+    else:  # a bug: keep the traceback in the logs, not in what clients see
+        logger.exception("step crashed", extra={"step": step})
+        reason = f"internal error in step {step}"
+    if job is not None and step != "fail":
+        try:
+            job.refresh()
+            jobs.mark(job, error=reason, message=f"{step} failed")
+        except Exception:
+            logger.exception("could not record the step failure")
+    _settle(sfn.send_task_failure, taskToken=token, error=type(exc).__name__[:256], cause=reason[:256])
+
+
+ANSWERS_KEPT = 30
+
+
+def _token_key(token) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:24] if isinstance(token, str) and token else ""
+
+
+def _remember(job, key: str, output: dict) -> None:
+    """Record that the task behind ``key`` was answered (with ``output``), before answering it: a redelivered
+    copy of the step message then changes nothing (no second history entry, no second poll round)."""
+    for attempt in range(3):
+        job.refresh()
+        answered = dict((job.state or {}).get("answered") or {})
+        answered[key] = output
+        job.state = dict(job.state or {}, answered=dict(list(answered.items())[-ANSWERS_KEPT:]))
+        try:
+            store.save(job)
+            return
+        except Conflict:
+            if attempt == 2:
+                raise
 
 
 def _settle(call, **kw) -> None:
@@ -119,11 +163,16 @@ def _dispatch(step: str, job, body: dict) -> dict:
     raise LookupError(f"unknown step {step}")
 
 
+UNDELIVERABLE = "the step message was moved to the dead-letter queue"
+# What a failure name means, where the name alone says it (a Catch may pass on the name without the cause).
+REASONS = {"States.Timeout": "the step timed out", "StepUndeliverable": UNDELIVERABLE}
+
+
 def _reason(err: dict) -> str:
     cause = err.get("Cause") or ""
     name = err.get("Error") or "Error"
-    if name == "States.Timeout":
-        return "the step timed out"
+    if name in REASONS:
+        return REASONS[name]
     return cause or name
 
 
@@ -132,7 +181,13 @@ def fail_from_dlq(body: dict) -> None:
     token = body.get("token")
     if token:
         _settle(aws.client("stepfunctions").send_task_failure, taskToken=token, error="StepUndeliverable",
-                cause="the step message was moved to the dead-letter queue")
+                cause=UNDELIVERABLE)
     job = jobs.get(body.get("job_id", "")) if body.get("job_id") else None
     if job is not None and job.status not in jobs.TERMINAL and not token:
-        jobs.mark(job, "FAILED", stage="dlq", error="the job could not be started")
+        why = "the job could not be started"
+        try:  # the resource must not stay "in progress" either (the reaper does the same)
+            jobs.workflow_for(job.job_kind).fail(job, why)
+        except Exception:
+            logger.exception("could not fail the resource of an undeliverable job", extra={"job": job.job_id})
+        job.refresh()
+        jobs.mark(job, "FAILED", stage="dlq", error=why)

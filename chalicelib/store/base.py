@@ -28,6 +28,25 @@ from chalicelib.core.errors import Conflict, Unavailable
 
 _pynamodb_base.get_session = aws.botocore_session  # share one session across all models
 
+STORE_UNAVAILABLE = "the store is unavailable, retry later"
+_pynamodb_call = Connection._make_api_call
+
+
+def _call_or_unavailable(self, operation_name, operation_kwargs):
+    """Every DynamoDB call of every model: a throttled or unreachable table is :class:`Unavailable` (a clean,
+    retryable 503 in each surface's envelope), not a pynamodb error that reaches a handler as a 500.
+    Conditional-check failures and validation errors keep pynamodb's exceptions (callers turn them into
+    Conflict or Invalid)."""
+    try:
+        return _pynamodb_call(self, operation_name, operation_kwargs)
+    except Exception as exc:
+        if aws.is_transient(exc):
+            raise Unavailable(STORE_UNAVAILABLE) from exc
+        raise
+
+
+Connection._make_api_call = _call_or_unavailable
+
 
 class Gsi1(GlobalSecondaryIndex):
     class Meta:

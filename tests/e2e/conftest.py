@@ -23,17 +23,21 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def local_stack():
-    """``python -m infra.local`` on free ports (its own embedded moto): yields the base URL."""
+def local_stack(data_dir=None, args=(), output: list | None = None, stop_timeout: float = 20):
+    """``python -m infra.local`` on free ports (its own embedded moto): yields the base URL.
+
+    ``data_dir`` starts it with ``--data-dir`` (kept across restarts); ``args`` are more command-line options;
+    ``output`` (a list) collects the stack's output lines, up to its exit."""
     port, moto_port = _free_port(), _free_port()
+    extra = [*(["--data-dir", str(data_dir)] if data_dir is not None else []), *args]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EDGEPLANE_", "MOTO"))}
     env.update(EDGEPLANE_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(moto_port),
-                             "--tick-seconds", "3600"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             "--tick-seconds", "3600", *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
-    lines = []
+    lines = output if output is not None else []
     while time.time() < deadline:
         line = proc.stdout.readline()
         if not line:
@@ -48,15 +52,18 @@ def local_stack():
         pytest.fail("local stack did not start:\n" + "".join(lines[-40:]))
     if proc.poll() is not None:
         pytest.fail("local stack exited:\n" + "".join(lines[-40:]))
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # keep the pipe drained
+    sink = lines.extend if output is not None else (lambda it: [None for _ in it])
+    reader = threading.Thread(target=lambda: sink(proc.stdout), daemon=True)  # keep the pipe drained
+    reader.start()
     try:
         yield url
     finally:
-        proc.terminate()
+        proc.terminate()  # SIGTERM: the stack saves its data dir, then exits
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=stop_timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
+        reader.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

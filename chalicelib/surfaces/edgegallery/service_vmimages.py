@@ -598,6 +598,9 @@ def inspect_upload(bucket: str, key: str, size: int) -> None:
     except (ClientError, BotoCoreError):
         return  # already gone (a newer upload replaced it)
     old_key = (img.fields or {}).get("s3Key")
+    f = img.fields or {}
+    if img.status in HAS_FILE and old_key == key and f.get("checkSum") == sha and int(f.get("imageSize") or -1) == real_size:
+        return  # this object was inspected already: SQS delivered its event again
     if old_key and old_key != key:
         blobs.delete(old_key)
     _record(img, key=key, filename=filename, fmt=fmt, detected=chunked.detect_format(head), size=real_size,

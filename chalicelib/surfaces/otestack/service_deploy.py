@@ -13,7 +13,8 @@ import json
 from chalicelib import audit, jobs, targets
 from chalicelib.core import clock, ids
 from chalicelib.core.config import settings
-from chalicelib.core.errors import Conflict, Invalid, NotFound
+from chalicelib.core.errors import Conflict, Invalid, NotFound, Unavailable
+from chalicelib.core.logging import logger
 from chalicelib.core.pagination import page_window, take
 from chalicelib.identity import accounts
 from chalicelib.identity.principal import Principal
@@ -176,13 +177,29 @@ def create_deploy(p: Principal, body) -> dict:
                       comment=body.comment, deploy_type=NEW, status=PENDING, editable=False, running=False,
                       error_message=_counts(), history=[], results={}, created_at=now, updated_at=now)
     d.index()
-    store.create(d, unique=[(f"ote-deploy:{scope.tenant}", body.deployName)],
-                 counters=[f"TENANT#{scope.tenant}#OTEDEPLOYS"], conflict=f"deployment {body.deployName} already exists")
-    op = _new_op(p, d, NEW, body.version, body.comment)
-    d.last_op = op.op_id
-    _save(d)
+    unique, counters = [(f"ote-deploy:{scope.tenant}", body.deployName)], [f"TENANT#{scope.tenant}#OTEDEPLOYS"]
+    store.create(d, unique=unique, counters=counters, conflict=f"deployment {body.deployName} already exists")
+    op = None
+    try:
+        op = _new_op(p, d, NEW, body.version, body.comment)
+        d.last_op = op.op_id
+        _save(d)
+        submitted = _submit(p, d, op)
+    except Unavailable:
+        _undo_create(d, op, unique, counters)  # the client is told to retry: leave no half-created deployment
+        raise
     audit.record(SURFACE, "create_deploy", principal=p, resource=f"deploy/{deploy_id}", tenant_id=scope.tenant)
-    return {"id": deploy_id, **_submit(p, d, op)}
+    return {"id": deploy_id, **submitted}
+
+
+def _undo_create(d: OteDeployment, op: OteDeployOp | None, unique, counters) -> None:
+    """Best effort: remove a deployment (and its audit record) whose creation failed half-way."""
+    try:
+        if op is not None:
+            store.delete(op, counters=[f"TENANT#{d.tenant}#OTEOPS", "OTEOPS"])
+        store.delete(d, unique=unique, counters=counters)
+    except Exception:
+        logger.exception("could not undo a half-created deployment", extra={"deploy": int(d.deploy_id)})
 
 
 def _editable(d: OteDeployment) -> None:
