@@ -14,8 +14,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
+# DATA=dir keeps the local stack's data in dir across restarts (python -m infra.local --data-dir dir)
 run: $(STAMP)
-	$(PY) -m infra.local $(ARGS)
+	$(PY) -m infra.local $(if $(DATA),--data-dir $(DATA)) $(ARGS)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests
@@ -38,6 +39,7 @@ bench: $(STAMP)
 	$(PY) -m bench.mx_show
 	$(PY) -m bench.ss_registry
 	$(PY) -m bench.msap_deploy
+	$(PY) -m bench.perf $(PERF_ARGS)
 
 clean:
 	rm -rf build .pytest_cache
