@@ -54,6 +54,25 @@ def _setup(client, token, apps: int) -> tuple[str, list[str]]:
     return env_id, app_ids
 
 
+def settle(tenant: str, orders: dict, done: dict) -> bool:
+    """Record in ``done`` (app id → ``perf_counter``) each change order of ``orders`` (app id → order id) that has
+    finished; a failed one ends the benchmark. The orders are read from the store (what getChangeOrderInfo
+    shows), not over HTTP. True once every order is done."""
+    from chalicelib.surfaces.msap import changeorders
+    for app_id, order in orders.items():
+        if app_id in done:
+            continue
+        info = changeorders.get_order(tenant, order).data
+        states = {int(p.get("pipelineStatus", 0)) for p in info["pipelineInfoList"]}
+        if states == {13}:
+            done[app_id] = time.perf_counter()
+        elif 14 in states:
+            errors = [t["instance"].get("errMsg") for p in info["pipelineInfoList"] for st in p["stageList"]
+                      for t in st.get("taskInfo", []) if t.get("instance", {}).get("errMsg")]
+            raise SystemExit(f"deploy of {app_id} failed: {errors or info.get('statusCd')}")
+    return len(done) == len(orders)
+
+
 def _deploy_body(app_id: str, env_id: str) -> dict:
     return {"appId": app_id, "deployEnvId": env_id, "deploySource": "IMAGE", "deployVer": "1.0.0",
             "packageVer": "1.0.0", "imageUrl": "registry.edgeplane.local/bench/app:1.0.0", "podNum": 2,
@@ -70,24 +89,9 @@ def _wave(client, token, app, env_id: str, app_ids: list[str]) -> dict:
     wave_start = min(started.values())
     done: dict[str, float] = {}
 
-    from chalicelib.surfaces.msap import changeorders, identity
+    from chalicelib.surfaces.msap import identity
     tenant = identity.get_ms_account("benchmsap").tenant_id
-
-    def settled() -> bool:  # read the change orders from the store (what getChangeOrderInfo shows), not over HTTP
-        for app_id, order in orders.items():
-            if app_id in done:
-                continue
-            info = changeorders.get_order(tenant, order).data
-            states = {int(p.get("pipelineStatus", 0)) for p in info["pipelineInfoList"]}
-            if states == {13}:
-                done[app_id] = time.perf_counter()
-            elif 14 in states:
-                errors = [t["instance"].get("errMsg") for p in info["pipelineInfoList"] for st in p["stageList"]
-                          for t in st.get("taskInfo", []) if t.get("instance", {}).get("errMsg")]
-                raise SystemExit(f"deploy of {app_id} failed: {errors or info.get('statusCd')}")
-        return len(done) == len(orders)
-
-    pump.drain(app, until=settled, timeout=900)
+    pump.drain(app, until=lambda: settle(tenant, orders, done), timeout=900)
     if len(done) != len(orders):
         raise SystemExit(f"only {len(done)} of {len(orders)} deploys finished")
     lat = [done[a] - started[a] for a in app_ids]

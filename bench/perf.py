@@ -36,7 +36,6 @@ import io
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Callable
 
 from bench.run import Recorder, pct, replayable, summarize_ops
+from infra.local import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -61,12 +61,6 @@ MX_REGION = "local"
 GROUPS = (("cold", "load"), ("jobs", "uploads", "lists"))
 RSS_GUARD = int(os.environ.get("BENCH_RSS_GUARD_MIB", "8192")) * MIB  # stop loading the stack past this
 APIS = ("edgeplane", "otestack", "edgegallery", "mobiledgex", "servicestage", "msap")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss(pid: int | str = "self") -> int:
@@ -117,23 +111,13 @@ def stack_env(moto: str | None = None) -> dict:
 @contextlib.contextmanager
 def local_stack():
     """``python -m infra.local`` on free ports, as tests/e2e/conftest.py starts it."""
-    port, moto_port = _free_port(), _free_port()
+    port, moto_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(moto_port),
                              "--tick-seconds", "3600"], cwd=ROOT, env=stack_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
-    deadline = time.time() + 120
     try:
-        while time.time() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                if proc.poll() is not None:
-                    break
-                continue
-            lines.append(line)
-            if "edgeplane is running at" in line:
-                break
-        if proc.poll() is not None or not lines or "edgeplane is running at" not in lines[-1]:
+        if not wait_ready(proc, 120, lines):
             raise SystemExit("local stack did not start:\n" + "".join(lines[-40:]))
         stack = Stack(proc, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}")
 
@@ -450,7 +434,7 @@ def load(stack: Stack, fx: dict, n: int, clients: int, recorder: Recorder2, app_
 
 def jobs_per_minute(stack: Stack, fx: dict, m: int) -> dict:
     from bench import msap_deploy
-    from chalicelib.surfaces.msap import changeorders, identity
+    from chalicelib.surfaces.msap import identity
     h = Http(stack.url)
     token, tenant = fx["edgeplane_token"], identity.get_ms_account("admin").tenant_id
     apps = fx["msap_apps"][1:m + 1]
@@ -465,16 +449,7 @@ def jobs_per_minute(stack: Stack, fx: dict, m: int) -> dict:
     submitted = time.perf_counter() - t0
     done: dict[str, float] = {}
     deadline = time.time() + 1800
-    while len(done) < len(orders) and time.time() < deadline:
-        for app_id, order in orders.items():
-            if app_id in done:
-                continue
-            info = changeorders.get_order(tenant, order).data
-            states = {int(p.get("pipelineStatus", 0)) for p in info["pipelineInfoList"]}
-            if states == {13}:
-                done[app_id] = time.perf_counter()
-            elif 14 in states:
-                raise SystemExit(f"deploy of {app_id} failed: {info.get('statusCd')}")
+    while not msap_deploy.settle(tenant, orders, done) and time.time() < deadline:
         time.sleep(0.2)
     if len(done) < len(orders):
         raise SystemExit(f"only {len(done)} of {len(orders)} deploys finished in 30 minutes")

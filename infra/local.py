@@ -28,10 +28,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+READY = "edgeplane is running at"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_ready(proc, timeout: float, lines: list) -> bool:
+    """For a started ``python -m infra.local`` (text stdout): collect its output lines into ``lines`` until it
+    says it is running (True), or it exits or ``timeout`` seconds pass (False)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                return False
+            continue
+        lines.append(line)
+        if READY in line:
+            return True
+    return False
 
 
 class Snapshot:
@@ -342,7 +361,7 @@ def main(argv=None) -> int:
 
     httpd = create_local_server(app, chalice_config, args.host, args.port)
     url = f"http://{args.host}:{httpd.server.server_address[1] if hasattr(httpd, 'server') else args.port}"
-    print(f"edgeplane is running at {url}  (AWS on moto at {endpoint})", flush=True)
+    print(f"{READY} {url}  (AWS on moto at {endpoint})", flush=True)
     if generated:
         print(f"administrator '{admin}' created with the generated password: {generated}", flush=True)
         print("(printed once; set EDGEPLANE_ADMIN_PASSWORD to choose it)", flush=True)

@@ -3,23 +3,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from infra.local import free_port as _free_port, wait_ready
+
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "E2eAdminPassw0rd"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -36,22 +30,12 @@ def local_stack(data_dir=None, args=(), output: list | None = None, stop_timeout
                              "--tick-seconds", "3600", *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
     lines = output if output is not None else []
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            if proc.poll() is not None:
-                break
-            continue
-        lines.append(line)
-        if "edgeplane is running at" in line:
-            break
-    else:
+    if not wait_ready(proc, 90, lines):
+        if proc.poll() is not None:
+            pytest.fail("local stack exited:\n" + "".join(lines[-40:]))
         proc.kill()
         pytest.fail("local stack did not start:\n" + "".join(lines[-40:]))
-    if proc.poll() is not None:
-        pytest.fail("local stack exited:\n" + "".join(lines[-40:]))
     sink = lines.extend if output is not None else (lambda it: [None for _ in it])
     reader = threading.Thread(target=lambda: sink(proc.stdout), daemon=True)  # keep the pipe drained
     reader.start()

@@ -139,16 +139,9 @@ def is_audit_or_metric(key, item) -> bool:
 
 def ote_business(api: Api, name: str):
     """An approved ote-stack business: (admin Api, info); its admin's deployments run at once."""
-    from chalicelib.identity import accounts, tokens
-    tenant = accounts.create_tenant("otestack", name, owner=f"{name}-admin", status="active",
-                                    attrs={"status": 1, "introduce": "i", "objective": "o", "scale": "s",
-                                           "comment": "ok"})
-    num = int(tenant.num)
-    admin = accounts.create_account(f"{name}-admin", "Passw0rdA", tenant_id=tenant.tenant_id, role="admin",
-                                    profile={"isAdmin": True, "businessId": num, "phone": f"138{num:08d}",
-                                             "realName": "Admin"})
-    token, _ = tokens.issue(admin.username, "otestack")
-    return api.with_headers(authorization=token), {"tenant": tenant.tenant_id, "namespace": f"ns{num}", "num": num}
+    from tests.api.otestack.conftest import new_business
+    admin, _, info = new_business(api, name)
+    return admin, info
 
 
 @pytest.fixture

@@ -49,24 +49,11 @@ class World:
 
 # ---------------------------------------------------------------- otestack
 def otestack_world(api: Api) -> World:
-    from tests.api.otestack.conftest import token_api
+    from tests.api.otestack.conftest import new_business
     from tests.api.otestack.helpers import create_app
 
     def business(tag):
-        n = next(_seq)
-        name = f"sec{tag}{n}"
-        tenant = accounts.create_tenant("otestack", name, owner=f"{name}-admin", status="active",
-                                        attrs={"status": 1, "introduce": "i", "objective": "o", "scale": "s",
-                                               "comment": "ok"})
-        num = int(tenant.num)
-        admin = accounts.create_account(f"{name}-admin", "Passw0rdA", tenant_id=tenant.tenant_id, role="admin",
-                                        profile={"isAdmin": True, "businessId": num, "phone": f"1380001{n:04d}",
-                                                 "realName": "Admin"})
-        accounts.create_account(f"{name}-user", "Passw0rdU", tenant_id=tenant.tenant_id, role="member",
-                                profile={"isAdmin": False, "businessId": num, "phone": f"1390001{n:04d}",
-                                         "realName": "User"})
-        return token_api(api, admin.username), token_api(api, f"{name}-user"), {
-            "tenant": tenant.tenant_id, "businessId": num, "admin": admin.username, "member": f"{name}-user"}
+        return new_business(api, f"sec{tag}{next(_seq)}")
 
     a_admin, a_member, info = business("a")
     b_admin, _, _ = business("b")

@@ -9,7 +9,6 @@ password read from Secrets Manager, in its own process, against a moto server.
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import boto3
@@ -103,18 +102,13 @@ def test_change_set_cycle_create_unchanged_update(aws_env, tmp_path):
     assert {"edgeplane-dev-j", "edgeplane-dev-k"} <= names
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_bootstrap_writes_the_admin_with_the_secret_password_in_its_own_process():
     from moto.server import ThreadedMotoServer
 
     from chalicelib.store import tables
     from chalicelib.store.models import Account
-    port = _free_port()
+    from infra.local import free_port
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
