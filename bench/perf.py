@@ -602,6 +602,8 @@ def list_latency(stack: Stack, fx: dict, sizes: list[int], reps: int, recorder: 
             calls = recorder.take()[0]
             if r.status_code != 200 or len(json.loads(r.body)["mails"]) != limit:
                 raise SystemExit(f"recording the outbox page: HTTP {r.status_code} {r.body[:300]!r}")
+            if not calls:
+                raise SystemExit("recording the outbox page: no store call recorded (recorder not on the session)")
             req, rawt = [], []
             for i in range(reps + 2):
                 t0 = time.perf_counter()
@@ -706,7 +708,8 @@ def run(args) -> dict:
         from chalicelib.core import aws, config
         config.reload()
         recorder = Recorder2()
-        recorder.install(aws.botocore_session())  # before any client: every client copies the hooks
+        session = aws.botocore_session()
+        recorder.install(session)  # before any client: every client copies the hooks
         log = lambda msg: print(f"[bench.perf {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
         log(f"{','.join(args.sections)}: stack at {stack.url}, moto at {stack.moto}; signing in and setting up")
         fx = sign_in(stack.url, args.jobs if "jobs" in sections else 0)
@@ -727,6 +730,8 @@ def run(args) -> dict:
                     log(f"uploads {args.upload_mib} MiB")
                     result["uploads"] = uploads(stack, fx, args.upload_mib, not args.no_merge)
                 if "lists" in sections:
+                    if aws.botocore_session() is not session:  # the merge figure reset the clients and session
+                        recorder.install(aws.botocore_session())
                     log(f"list latency at 100 and {args.large:,} items (seeding)")
                     result["lists"] = list_latency(stack, fx, sorted({min(100, args.large), args.large}),
                                                    args.list_reps, recorder, app_client)

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import secrets
 
-from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.core import clock, ids
 from chalicelib.core.config import settings
@@ -66,19 +65,19 @@ def save_account(acct: Account) -> Account:
 
 def move_account(acct: Account, tenant_id: str | None, role: str | None) -> Account:
     """Change the tenant of an account, keeping per-tenant counters exact."""
-    from pynamodb.transactions import TransactWrite
     from chalicelib.store.base import Counter
     old = acct.tenant_id or "-"
     acct.tenant_id, acct.role = tenant_id, role
     acct.updated_at = clock.now_s()
     acct.index()
+    def writes(tx):
+        tx.save(acct)
+        if old != (tenant_id or "-"):
+            tx.update(Counter.key(f"TENANT#{old}#ACCTS"), actions=[Counter.n.add(-1)])
+            tx.update(Counter.key(f"TENANT#{tenant_id or '-'}#ACCTS"), actions=[Counter.n.add(1)])
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.save(acct)
-            if old != (tenant_id or "-"):
-                tx.update(Counter.key(f"TENANT#{old}#ACCTS"), actions=[Counter.n.add(-1)])
-                tx.update(Counter.key(f"TENANT#{tenant_id or '-'}#ACCTS"), actions=[Counter.n.add(1)])
-    except PynamoDBException as exc:
+        store.transact(writes)
+    except store.Cancelled as exc:
         raise Conflict("the user was changed concurrently, retry") from exc
     return acct
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock, ids
-from chalicelib.core.errors import Conflict, Invalid, NotFound, Unavailable
+from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.identity import passwords
 from chalicelib.store import base as store
 from chalicelib.store.base import Counter, Unique
@@ -33,13 +31,9 @@ def _pk(scope: str) -> str:
 def _transact(writes) -> bool:
     """Run the writes ``writes(tx)`` adds as one TransactWriteItems; False when a condition failed."""
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            writes(tx)
-    except TransactWriteError as exc:
-        if getattr(exc, "cause_response_code", None) in {"TransactionCanceledException",
-                                                          "ConditionalCheckFailedException"}:
-            return False
-        raise Unavailable("the store is unavailable, retry later") from exc
+        store.transact(writes)
+    except store.Cancelled:
+        return False
     return True
 
 

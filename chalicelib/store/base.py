@@ -10,14 +10,16 @@ Design notes:
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence as Seq
+import contextlib
+import random
+import time
+from typing import Callable, Iterable, Sequence as Seq
 
 import pynamodb.connection.base as _pynamodb_base
 from pynamodb.attributes import (DiscriminatorAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute,
                                  VersionAttribute)
 from pynamodb.connection import Connection
-from pynamodb.exceptions import (DeleteError, PutError, PynamoDBConnectionError, TransactWriteError,
-                                 UpdateError)
+from pynamodb.exceptions import PutError, PynamoDBConnectionError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -25,6 +27,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core import aws
 from chalicelib.core.config import settings
 from chalicelib.core.errors import Conflict, Unavailable
+from chalicelib.core.logging import logger
 
 _pynamodb_base.get_session = aws.botocore_session  # share one session across all models
 
@@ -164,8 +167,51 @@ def connection() -> Connection:
 
 
 def _is_conflict(exc: Exception) -> bool:
-    code = getattr(exc, "cause_response_code", None)
-    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+    """A single-item write's condition failed (transactions: :func:`transact` tells conditions from races)."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+class Cancelled(Exception):
+    """A transaction was cancelled because a condition failed; ``failed``: the indices of those items."""
+
+    def __init__(self, failed: list[int]):
+        super().__init__(f"condition failed on transaction item(s) {failed}")
+        self.failed = failed
+
+
+# Cancellation reasons that say "another writer got there first", not "your condition is false": retried.
+RACE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
+                          "RequestLimitExceeded"})
+TRANSACT_ATTEMPTS = 4
+
+
+def transact(writes: Callable[[TransactWrite], None], *, attempts: int = TRANSACT_ATTEMPTS) -> None:
+    """Run the writes ``writes(tx)`` adds to a TransactWriteItems, all or nothing.
+
+    A failed condition raises :class:`Cancelled` (nothing written). A transaction cancelled only because a
+    concurrent transaction touched one of its items (DynamoDB's ``TransactionConflict``, e.g. two creates
+    bumping one counter) is not the caller's fault: it is run again, up to ``attempts`` times with jittered
+    backoff, then :class:`Unavailable` (a retryable 503). Anything else is :class:`Unavailable`.
+    """
+    for attempt in range(attempts):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                writes(tx)
+            return
+        except TransactWriteError as exc:
+            if exc.cause_response_code != "TransactionCanceledException":
+                raise Unavailable(STORE_UNAVAILABLE) from exc
+            codes = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+            failed = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+            races = [code for code in codes if code not in (None, "None", "ConditionalCheckFailed")]
+            if failed or not codes:  # no reasons at all: a condition (what older emulators answer)
+                raise Cancelled(failed) from exc
+            if not set(races) <= RACE_REASONS:  # e.g. ValidationError: a bug of ours, worth a log line
+                logger.warning("transaction cancelled", extra={"reasons": codes})
+                raise Unavailable(STORE_UNAVAILABLE) from exc
+            if attempt + 1 == attempts:
+                raise Unavailable(STORE_UNAVAILABLE) from exc
+            time.sleep(random.uniform(0.5, 1.5) * 0.02 * 2 ** attempt)  # 20, 40, 80 ms (+-50 %)
 
 
 def create(item: Entity, *, unique: Iterable[tuple[str, str]] = (), counters: Seq[str] = (),
@@ -175,38 +221,41 @@ def create(item: Entity, *, unique: Iterable[tuple[str, str]] = (), counters: Se
     Raises :class:`Conflict` (with ``conflict`` as message) when the key or a unique value is taken.
     """
     unique = list(unique)
-    try:
-        if not unique and not counters:
+    if not unique and not counters:
+        try:
             item.save(condition=Entity.pk.does_not_exist())
-            return item
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(item, condition=Entity.pk.does_not_exist())
-            for scope, value in unique:
-                tx.save(Unique(f"UNIQUE#{scope}#{value}", "U", owner=f"{item.pk}|{item.sk}"),
-                        condition=Entity.pk.does_not_exist())
-            for scope in counters:
-                tx.update(Counter.key(scope), actions=[Counter.n.add(1)])
-    except (PutError, TransactWriteError) as exc:
-        if _is_conflict(exc):
-            raise Conflict(conflict) from exc
-        raise Unavailable("the store is unavailable, retry later") from exc
+        except PutError as exc:
+            if _is_conflict(exc):
+                raise Conflict(conflict) from exc
+            raise Unavailable(STORE_UNAVAILABLE) from exc
+        return item
+
+    def writes(tx):
+        tx.save(item, condition=Entity.pk.does_not_exist())
+        for scope, value in unique:
+            tx.save(Unique(f"UNIQUE#{scope}#{value}", "U", owner=f"{item.pk}|{item.sk}"),
+                    condition=Entity.pk.does_not_exist())
+        for scope in counters:
+            tx.update(Counter.key(scope), actions=[Counter.n.add(1)])
+    try:
+        transact(writes)
+    except Cancelled as exc:
+        raise Conflict(conflict) from exc
     return item
 
 
 def delete(item: Entity, *, unique: Iterable[tuple[str, str]] = (), counters: Seq[str] = ()) -> None:
     """Delete an item with its unique claims and counters, atomically; a vanished item is a no-op."""
     unique = list(unique)
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.delete(item, condition=Entity.pk.exists())
-            for scope, value in unique:
-                tx.delete(Unique(f"UNIQUE#{scope}#{value}", "U"))
-            for scope in counters:
-                tx.update(Counter.key(scope), actions=[Counter.n.add(-1)])
-    except (DeleteError, TransactWriteError) as exc:
-        if _is_conflict(exc):
-            return
-        raise Unavailable("the store is unavailable, retry later") from exc
+
+    def writes(tx):
+        tx.delete(item, condition=Entity.pk.exists())
+        for scope, value in unique:
+            tx.delete(Unique(f"UNIQUE#{scope}#{value}", "U"))
+        for scope in counters:
+            tx.update(Counter.key(scope), actions=[Counter.n.add(-1)])
+    with contextlib.suppress(Cancelled):
+        transact(writes)
 
 
 def save(item: Entity, *, conflict: str = "the object was changed concurrently, retry") -> Entity:
@@ -224,15 +273,15 @@ def rename_unique(old: tuple[str, str], new: tuple[str, str], owner: Entity) -> 
     """Move a unique claim to a new value (e.g. a changed phone number)."""
     if old == new:
         return
+
+    def writes(tx):
+        tx.save(Unique(f"UNIQUE#{new[0]}#{new[1]}", "U", owner=f"{owner.pk}|{owner.sk}"),
+                condition=Entity.pk.does_not_exist())
+        tx.delete(Unique(f"UNIQUE#{old[0]}#{old[1]}", "U"))
     try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(Unique(f"UNIQUE#{new[0]}#{new[1]}", "U", owner=f"{owner.pk}|{owner.sk}"),
-                    condition=Entity.pk.does_not_exist())
-            tx.delete(Unique(f"UNIQUE#{old[0]}#{old[1]}", "U"))
-    except TransactWriteError as exc:
-        if _is_conflict(exc):
-            raise Conflict("value already in use") from exc
-        raise Unavailable("the store is unavailable, retry later") from exc
+        transact(writes)
+    except Cancelled as exc:
+        raise Conflict("value already in use") from exc
 
 
 def claimed_by(model, scope: str, value: str):

@@ -10,12 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Protocol
 
-from pynamodb.exceptions import PynamoDBException
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock
 from chalicelib.core.config import settings
-from chalicelib.core.errors import Conflict, NotFound, Unavailable
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.store import base as store
 from chalicelib.store.models import Cluster, LabelMember, LabelName, Node
 
@@ -142,20 +140,19 @@ def _label_tx(add: bool, member: LabelMember, names: list[LabelName], target, la
         target.labels = list(target.labels or []) + [label]
     else:
         target.labels = [x for x in target.labels if x != label]
+    def writes(tx):
+        tx.save(target)
+        if add:
+            tx.save(member, condition=LabelMember.pk.does_not_exist())
+        else:
+            tx.delete(member)
+        for nm in names:
+            tx.update(nm, actions=[LabelName.kind.set(LabelName), LabelName.label.set(label),
+                                   LabelName.n.add(1 if add else -1)])
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.save(target)
-            if add:
-                tx.save(member, condition=LabelMember.pk.does_not_exist())
-            else:
-                tx.delete(member)
-            for nm in names:
-                tx.update(nm, actions=[LabelName.kind.set(LabelName), LabelName.label.set(label),
-                                       LabelName.n.add(1 if add else -1)])
-    except PynamoDBException as exc:
-        if getattr(exc, "cause_response_code", "") == "TransactionCanceledException":
-            raise Conflict("the target was changed concurrently, retry") from exc
-        raise Unavailable("the store is unavailable, retry later") from exc
+        store.transact(writes)
+    except store.Cancelled as exc:
+        raise Conflict("the target was changed concurrently, retry") from exc
     return True
 
 

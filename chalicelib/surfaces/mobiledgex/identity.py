@@ -7,9 +7,7 @@ administrator is this API's AdminManager.
 """
 from __future__ import annotations
 
-from pynamodb.transactions import TransactWrite
-
-from chalicelib.core.errors import BadRequest, Conflict, Unavailable
+from chalicelib.core.errors import BadRequest, Conflict
 from chalicelib.identity import accounts
 from chalicelib.store import base as store
 from chalicelib.store.mobiledgex import MxOrg, MxRole, MxUser
@@ -114,15 +112,14 @@ def create_org(name: str, org_type: str, data: dict, creator: str) -> MxOrg:
     manager = rbac.DEV_MANAGER if org_type == "developer" else rbac.OP_MANAGER
     pk, sk = MxRole.keys(creator, name)
     role = MxRole(pk, sk, username=creator, org=name, role=manager).index()
+    def writes(tx):
+        tx.save(org, condition=MxOrg.pk.does_not_exist())
+        tx.save(store.Unique(f"UNIQUE#{NAME_SCOPE}#{name.lower()}", "U", owner=f"{org.pk}|{org.sk}"),
+                condition=store.Unique.pk.does_not_exist())
+        tx.save(role, condition=MxRole.pk.does_not_exist())
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.save(org, condition=MxOrg.pk.does_not_exist())
-            tx.save(store.Unique(f"UNIQUE#{NAME_SCOPE}#{name.lower()}", "U", owner=f"{org.pk}|{org.sk}"),
-                    condition=store.Unique.pk.does_not_exist())
-            tx.save(role, condition=MxRole.pk.does_not_exist())
-    except Exception as exc:  # TransactWriteError: which claim failed decides the message
-        if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
-            raise Unavailable("the store is unavailable, retry later") from exc
+        store.transact(writes)
+    except store.Cancelled:  # which claim failed decides the message
         if get_org(name) is not None:
             raise BadRequest(f"Organization with name {name} (case-insensitive) already exists") from None
         raise BadRequest("org name cannot be same as existing user name") from None

@@ -18,11 +18,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock
-from chalicelib.core.errors import BadRequest, Unavailable
+from chalicelib.core.errors import BadRequest
 from chalicelib.store import base as store
 from chalicelib.store.mobiledgex import MxObj, MxRef
 
@@ -200,12 +199,13 @@ def create(kind: Kind, region: str, data: dict, *, extra: dict | None = None,
                  org=kind.org_of(data), data=data, extra=extra or {}, messages=messages or [],
                  created_at=int(clock.now_s()))
     item.index(("BY", kind.by(data)) if kind.by else None)
+    def writes(tx):
+        tx.save(item, condition=MxObj.pk.does_not_exist())
+        for ref in refs:
+            _claim(tx, region, kind, key, ref)
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.save(item, condition=MxObj.pk.does_not_exist())
-            for ref in refs:
-                _claim(tx, region, kind, key, ref)
-    except TransactWriteError as exc:
+        store.transact(writes)
+    except store.Cancelled as exc:
         _raise_write(exc, exists=f"{kind.key_label} {key} already exists", region=region, refs=refs, item=item)
     return item
 
@@ -221,14 +221,15 @@ def save(kind: Kind, item: MxObj, data: dict) -> MxObj:
     removed = [r for k, r in old_refs.items() if k not in new_refs]
     if not added and not removed:
         return store.save(item, conflict=f"{kind.key_label} {item.key_str} was changed concurrently, retry")
+    def writes(tx):
+        tx.save(item)
+        for ref in added:
+            _claim(tx, item.region, kind, item.key_str, ref)
+        for ref in removed:
+            _release(tx, item.region, kind, item.key_str, ref)
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.save(item)
-            for ref in added:
-                _claim(tx, item.region, kind, item.key_str, ref)
-            for ref in removed:
-                _release(tx, item.region, kind, item.key_str, ref)
-    except TransactWriteError as exc:
+        store.transact(writes)
+    except store.Cancelled as exc:
         _raise_write(exc, exists="", region=item.region, refs=added, item=None)
     return item
 
@@ -245,23 +246,23 @@ def delete(kind: Kind, item: MxObj, *, in_use_text: Callable[[str], str] | None 
     if user is not None:
         raise BadRequest(in_use_text(user) if in_use_text else f"{kind.name} in use by {user}")
     counter = store.Counter.key(f"MXUSES#{item.region}#{kind.name}#{item.key_str}")
+    def writes(tx):
+        tx.delete(item)
+        tx.condition_check(store.Counter, counter.pk, counter.sk,
+                           condition=store.Counter.pk.does_not_exist() | (store.Counter.n <= 0))
+        for ref in _dedupe(refs_of(kind, item.data)):
+            _release(tx, item.region, kind, item.key_str, ref)
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.delete(item)
-            tx.condition_check(store.Counter, counter.pk, counter.sk,
-                               condition=store.Counter.pk.does_not_exist() | (store.Counter.n <= 0))
-            for ref in _dedupe(refs_of(kind, item.data)):
-                _release(tx, item.region, kind, item.key_str, ref)
-    except TransactWriteError as exc:
+        store.transact(writes)
+    except store.Cancelled as exc:
         user = in_use(kind, item.region, item.key_str)
         if user is not None:
             raise BadRequest(in_use_text(user) if in_use_text else f"{kind.name} in use by {user}") from None
         _raise_write(exc, exists="", region=item.region, refs=[], item=None)
 
 
-def _raise_write(exc: TransactWriteError, *, exists: str, region: str, refs: list[Ref], item: MxObj | None):
-    if getattr(exc, "cause_response_code", None) != "TransactionCanceledException":
-        raise Unavailable("the store is unavailable, retry later") from exc
+def _raise_write(exc: store.Cancelled, *, exists: str, region: str, refs: list[Ref], item: MxObj | None):
+    """A cancelled write of a MobiledgeX object: which condition failed decides the message."""
     if item is not None and exists and store.get(MxObj, item.pk, item.sk) is not None:
         raise BadRequest(exists) from None
     missing = _missing_ref(region, refs)
@@ -315,28 +316,30 @@ def write_linked(kind: Kind, region: str, old: MxObj | None, data: dict | None, 
         user = in_use(kind, region, key)
         if user is not None:
             raise BadRequest(f"{kind.name} in use by {user}")
-    try:
-        with TransactWrite(connection=store.connection()) as tx:
-            if old is None:
-                tx.save(item, condition=MxObj.pk.does_not_exist())
-            elif data is None:
-                counter = store.Counter.key(f"MXUSES#{region}#{kind.name}#{key}")
-                tx.delete(item)
-                tx.condition_check(store.Counter, counter.pk, counter.sk,
-                                   condition=store.Counter.pk.does_not_exist() | (store.Counter.n <= 0))
+
+    def writes(tx):
+        if old is None:
+            tx.save(item, condition=MxObj.pk.does_not_exist())
+        elif data is None:
+            counter = store.Counter.key(f"MXUSES#{region}#{kind.name}#{key}")
+            tx.delete(item)
+            tx.condition_check(store.Counter, counter.pk, counter.sk,
+                               condition=store.Counter.pk.does_not_exist() | (store.Counter.n <= 0))
+        else:
+            tx.save(item)
+        for ref in added:
+            if (ref.kind.name, ref.key_str) in rewritten:
+                tx.update(_uses_counter(region, ref), actions=[store.Counter.n.add(1)])
+                tx.save(_ref_item(region, ref, kind, key))
             else:
-                tx.save(item)
-            for ref in added:
-                if (ref.kind.name, ref.key_str) in rewritten:
-                    tx.update(_uses_counter(region, ref), actions=[store.Counter.n.add(1)])
-                    tx.save(_ref_item(region, ref, kind, key))
-                else:
-                    _claim(tx, region, kind, key, ref)
-            for ref in removed:
-                _release(tx, region, kind, key, ref)
-            for other in rewrite:
-                tx.save(other)
-    except TransactWriteError as exc:
+                _claim(tx, region, kind, key, ref)
+        for ref in removed:
+            _release(tx, region, kind, key, ref)
+        for other in rewrite:
+            tx.save(other)
+    try:
+        store.transact(writes)
+    except store.Cancelled as exc:
         if data is None:
             user = in_use(kind, region, key)
             if user is not None:

@@ -25,9 +25,7 @@ import re
 import uuid
 from datetime import datetime, timezone
 
-from pynamodb.exceptions import (DeleteError, PutError, PynamoDBConnectionError, QueryError, TransactWriteError,
-                                 UpdateError)
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBConnectionError, QueryError, UpdateError
 
 from chalicelib import events
 from chalicelib.core import clock
@@ -186,25 +184,27 @@ def _write_service(svc: ScService) -> None:
     claim = store.Unique(f"UNIQUE#{_unique_scope(svc.project)}#"
                          f"{service_key(svc.env, svc.app_id, svc.service_name, svc.version)}", "U",
                          owner=f"{svc.pk}|{svc.sk}")
+    def writes(tx):
+        tx.save(svc, condition=ScService.pk.does_not_exist())
+        tx.save(svc.name_item())
+        tx.save(claim, condition=store.Unique.pk.does_not_exist())
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.save(svc, condition=ScService.pk.does_not_exist())
-            tx.save(svc.name_item())
-            tx.save(claim, condition=store.Unique.pk.does_not_exist())
-    except TransactWriteError as exc:
-        if store._is_conflict(exc):
-            raise Conflict("Micro-service already exists", code=SVC_EXISTS) from exc
+        store.transact(writes)
+    except store.Cancelled as exc:
+        raise Conflict("Micro-service already exists", code=SVC_EXISTS) from exc
+    except Unavailable as exc:
         raise Unavailable("Registry service is unavailable", code=500011) from exc
 
 
 def _remove_service(svc: ScService) -> None:
+    def writes(tx):
+        tx.delete(svc)
+        tx.delete(svc.name_item())
+        tx.delete(store.Unique(f"UNIQUE#{_unique_scope(svc.project)}#"
+                               f"{service_key(svc.env, svc.app_id, svc.service_name, svc.version)}", "U"))
     try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.delete(svc)
-            tx.delete(svc.name_item())
-            tx.delete(store.Unique(f"UNIQUE#{_unique_scope(svc.project)}#"
-                                   f"{service_key(svc.env, svc.app_id, svc.service_name, svc.version)}", "U"))
-    except TransactWriteError as exc:
+        store.transact(writes)
+    except (store.Cancelled, Unavailable) as exc:
         raise Unavailable("Registry service is unavailable", code=500011) from exc
 
 
