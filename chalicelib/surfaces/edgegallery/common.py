@@ -5,11 +5,13 @@ import re
 import time
 import uuid
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.pagination import Window, offset_window
+from chalicelib.core.web import pydantic_message
+from chalicelib.openapi.declare import reads
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 
@@ -40,6 +42,26 @@ def datetime_str(ts: float | None = None) -> str:
 class Body(BaseModel):
     """Request bodies: unknown keys ignored (upstream Jackson), types strict."""
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
+
+
+class Doc(BaseModel):
+    """The documented fields of a request body, as the contract states them (``chalicelib.openapi`` publishes the
+    model): each field typed, unknown keys kept. :func:`body_of` checks a body against it and hands the services
+    the object as sent; the services' own rules (patterns, lengths, enums, cross-field) run after it."""
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+@reads("body", arg=1)
+def body_of(ctx, model: type[BaseModel], *, what: str = "request body") -> dict:
+    """The JSON object body, checked against ``model``: a wrong type is EdgeGallery's 400 (retCode 20002)."""
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise BadRequest(f"{what} must be a JSON object", code=20001)
+    try:
+        model.model_validate(body)
+    except ValidationError as exc:
+        raise BadRequest(pydantic_message(exc), code=20002) from None
+    return body
 
 
 class Query(BaseModel):

@@ -4,15 +4,9 @@ from __future__ import annotations
 from chalicelib.surfaces.edgegallery import envelope, operations
 from chalicelib.surfaces.edgegallery import service_apps as apps
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
-from chalicelib.surfaces.edgegallery.common import window
+from chalicelib.surfaces.edgegallery.bodies_core import ApplicationDetailIn, ApplicationIn
+from chalicelib.surfaces.edgegallery.common import body_of, window
 from chalicelib.core.errors import BadRequest
-
-
-def _object(ctx) -> dict:
-    body = ctx.json()
-    if not isinstance(body, dict):
-        raise BadRequest("request body must be a JSON object", code=20001)
-    return body
 
 
 @bp.route("/health", methods=["GET"])
@@ -32,7 +26,7 @@ def list_applications(ctx):
 @bp.route(f"{V2}/applications", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_application(ctx):
-    return apps.view(apps.create(ctx.principal, _object(ctx)))
+    return apps.view(apps.create(ctx.principal, body_of(ctx, ApplicationIn)))
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}", methods=["GET"])
@@ -44,7 +38,7 @@ def get_application(ctx, applicationId):
 @bp.route(f"{V2}/applications/{{applicationId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_application(ctx, applicationId):
-    apps.update(ctx.principal, applicationId, _object(ctx))
+    apps.update(ctx.principal, applicationId, body_of(ctx, ApplicationIn))
     return envelope.true()
 
 
@@ -64,7 +58,7 @@ def get_application_detail(ctx, applicationId):
 @bp.route(f"{V2}/applications/{{applicationId}}/detail", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_application_detail(ctx, applicationId):
-    body = _object(ctx)
+    body = body_of(ctx, ApplicationDetailIn)
     inner = body.get("vmApp") or body.get("containerApp")
     if not isinstance(inner, dict):
         raise BadRequest("body must hold vmApp or containerApp", code=20002)
