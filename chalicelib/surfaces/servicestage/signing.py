@@ -7,10 +7,14 @@ non-JSON bodies). StringToSign = ``SDK-HMAC-SHA256\\n<X-Sdk-Date>\\n<hex sha256(
 Signature = hex HMAC-SHA256(SK, StringToSign).
 
 Checks: the date within ±15 minutes of the server clock, ``host`` and ``x-sdk-date`` among the signed headers,
-the signature compared in constant time, and mutating requests (anything but GET/HEAD/OPTIONS) accepted once
-(a nonce item per signature lives as long as the clock window). Identical GETs inside one second carry the same
-signature, so replay protection for reads would refuse honest polling; a replayed read returns what its
-capturer has already seen.
+the signature compared in constant time, and requests that create or overwrite (POST, PUT, PATCH) accepted once
+(a nonce item per signature lives as long as the clock window). The date has one-second resolution, so two
+identical requests inside one second carry the same signature: replay protection for reads would refuse honest
+polling (a replayed read returns what its capturer has already seen), and for DELETE it would refuse a client
+that retries a delete at once, e.g. after a 409 "still in use" it has just cleared up. A replayed DELETE can only
+repeat the deletion its signer asked for (most ids are generated, so a recreated object has a new path; where
+the client picks the id, as CSE's serviceId, a replay inside the window could delete a namesake created since:
+the price of honest retries); a replayed POST would create again and a replayed PUT could undo a later change, so those are refused.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ ALGORITHM = "SDK-HMAC-SHA256"
 WINDOW_SECONDS = 15 * 60
 EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 _AUTH = re.compile(r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)\s*$")
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+REPEATABLE_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
 
 
 class SignatureError(Unauthenticated):
@@ -92,7 +96,7 @@ def verify(secret: str, signature: str, method: str, decoded_path: str, query: l
     expected = sign(secret, string_to_sign(method, decoded_path, query, headers, signed, body, headers["x-sdk-date"]))
     if not hmac.compare_digest(expected, signature):
         raise SignatureError("Incorrect IAM authentication information: verify aksk signature fail")
-    if method.upper() not in SAFE_METHODS:
+    if method.upper() not in REPEATABLE_METHODS:
         _once(signature)
 
 

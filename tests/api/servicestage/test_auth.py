@@ -102,3 +102,24 @@ def test_servicecomb_token(client, ss_user):
                          body=json.dumps({"name": ss_user.username, "password": "nope"}))
     assert r.status_code == 401 and json.loads(r.body)["errorCode"] == "401202"
     assert HOST
+
+
+def test_identical_delete_inside_one_second_is_answered_on_its_merits(ss_user, ss_signed):
+    """The SDK's date has one-second resolution: a client that retries a DELETE at once (e.g. after a 409 it has
+    just cleared up) sends the very same signature, and must get the delete's own answer, not 'already used'.
+    A PUT, which could undo a later change when replayed, is still accepted once."""
+    ak, sk = ss_signed.ak, ss_signed.sk
+    status, app = ss_user.post("/v3/{project_id}/cas/applications", {"name": "twicedeleted"})
+    assert status == 200, app
+    path = f"/v3/{ss_user.project}/cas/applications/{app['id']}"
+    body = json.dumps({"description": "changed"}).encode()
+    hp = sign("PUT", path, {"Content-Type": "application/json"}, body, ak, sk)
+    assert ss_user.client.http.put(path, headers=hp, body=body).status_code == 200
+    r = ss_user.client.http.put(path, headers=hp, body=body)
+    assert r.status_code == 401 and "already used" in json.loads(r.body)["error_msg"]
+    h = sign("DELETE", path, {"Content-Type": "application/json"}, b"", ak, sk)
+    first = ss_user.client.http.delete(path, headers=h)
+    again = ss_user.client.http.delete(path, headers=h)
+    assert first.status_code in (200, 204), first.body
+    assert again.status_code == 404, again.body
+    assert json.loads(again.body)["error_code"] == "SVCSTG.00100403"  # the application does not exist
