@@ -20,6 +20,7 @@ from chalicelib.blobs import archives, multipart
 from chalicelib.core import aws
 from chalicelib.core.config import settings
 from chalicelib.core.errors import BadRequest, NotFound, TooLarge, Unavailable
+from chalicelib.openapi.declare import consumes
 
 MIN_PART = 5 * 1024 * 1024
 MAX_PARTS = 9000
@@ -57,6 +58,7 @@ def _int(value, name: str, required: bool = False, minimum: int = 0) -> int | No
     return out
 
 
+@consumes("multipart/form-data")
 def form(ctx, *, require_file: bool = True) -> ChunkForm:
     """Read one chunk request: fields from the multipart form or the query string, bytes from part ``file``."""
     fields = dict(ctx.query)

@@ -6,6 +6,7 @@ from email import policy
 from email.parser import BytesParser
 
 from chalicelib.core.errors import Invalid, TooLarge, UnsupportedMedia
+from chalicelib.openapi.declare import consumes
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Part:
         return self.data.decode("utf-8", errors="replace").strip()
 
 
+@consumes("multipart/form-data")
 def parse(content_type_header: str | None, body: bytes, *, max_bytes: int) -> dict[str, Part]:
     ct = content_type_header or ""
     if not ct.lower().startswith("multipart/form-data"):

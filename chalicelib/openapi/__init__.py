@@ -4,6 +4,6 @@
 ``GET /edgeplane/openapi/{api}`` in every package; ``python -m chalicelib.openapi <dir>`` (``make openapi``)
 writes them to files. Nothing in a document is written by hand: see :mod:`chalicelib.openapi.generate`.
 """
-from chalicelib.openapi.declare import produces, reads
+from chalicelib.openapi.declare import consumes, produces, reads
 
-__all__ = ["produces", "reads"]
+__all__ = ["consumes", "produces", "reads"]

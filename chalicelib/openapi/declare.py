@@ -6,6 +6,8 @@
   in the call as written (``ctx.body(M)``: 0; ``body(ctx, M)``: 1); ``schema`` turns the argument's value into
   a JSON schema (default: the value is a pydantic model).
 * ``@produces(...)`` on a response helper: the media types a handler that calls it answers besides JSON.
+* ``@consumes(...)`` on a body parser (``multipart.parse``, the chunk-upload form): a handler that calls it takes
+  a body of that media type (and, unless it also reads JSON, no JSON body).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any, Callable
 
 READS = "__openapi_reads__"
 PRODUCES = "__openapi_produces__"
+CONSUMES = "__openapi_consumes__"
 
 
 def reads(location: str, *, arg: int = 1, schema: Callable[[Any], tuple[dict, dict]] | None = None):
@@ -32,6 +35,15 @@ def produces(*media: str, arg: str | None = None):
     ``arg`` names a parameter whose literal value at the call site is one more."""
     def mark(fn):
         setattr(fn, PRODUCES, {"media": tuple(media), "arg": arg})
+        return fn
+
+    return mark
+
+
+def consumes(*media: str):
+    """On a request-body parser: a handler that calls it takes a body of these media types."""
+    def mark(fn):
+        setattr(fn, CONSUMES, tuple(media))
         return fn
 
     return mark

@@ -33,7 +33,7 @@ from chalice import Response
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.openapi.declare import PRODUCES, READS
+from chalicelib.openapi.declare import CONSUMES, PRODUCES, READS
 
 OPENAPI_VERSION = "3.1.0"
 DOC_VERSION = "1.0.0"
@@ -61,6 +61,7 @@ class Reads:
     query_names: list[str] = field(default_factory=list)
     header_names: list[str] = field(default_factory=list)
     produces: list[str] = field(default_factory=list)
+    consumes: list[str] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     json_any: bool = False
     raw_any: bool = False
@@ -172,6 +173,10 @@ def _walk(fn, ctx_names: set[str], bound: dict, out: Reads, depth: int, seen: se
                                 and isinstance(hv, ast.Constant) and isinstance(hv.value, str):
                             out.produces.append(hv.value.split(";")[0].strip())
             continue
+        taken = getattr(target, CONSUMES, None)
+        if taken is not None:
+            out.consumes.extend(taken)
+            continue
         made = getattr(target, PRODUCES, None)
         if made is not None:
             out.produces.extend(made["media"])
@@ -223,6 +228,7 @@ def handler_reads(handler) -> Reads:
     _walk(fn, {first}, {}, out, 0, set())
     out.query_names = list(dict.fromkeys(out.query_names))
     out.produces = list(dict.fromkeys(out.produces))
+    out.consumes = list(dict.fromkeys(out.consumes))
     out.header_names = list(dict.fromkeys(h for h in out.header_names if h.lower() not in _AUTH_HEADERS))
     return out
 
@@ -379,10 +385,14 @@ def build(api: str, ops: Iterable[Operation]) -> dict:
             operation["summary"] = summary
         if parameters:
             operation["parameters"] = parameters
+        # the body as the handler reads it: a model's JSON, JSON of any shape, a parsed form, raw bytes; a handler
+        # that reads none takes no body (an action such as POST .../action/launch)
         content: dict[str, dict] = {}
-        if body_schema is not None or r.json_any or op.method in ("POST", "PUT", "PATCH"):
+        if body_schema is not None or r.json_any:
             content["application/json"] = {"schema": body_schema if body_schema is not None else {}}
-        if r.raw_any and body_schema is None:
+        for media in r.consumes:
+            content[media] = {"schema": {"type": "object"}}
+        if r.raw_any and body_schema is None and not r.consumes:
             content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
         if content:
             operation["requestBody"] = {"required": False, "content": content}

@@ -2,31 +2,33 @@
 from __future__ import annotations
 
 from chalicelib.core.errors import BadRequest
+from chalicelib.openapi.declare import reads
 from chalicelib.surfaces.mobiledgex import gojson, service_alerts
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import bind
 from chalicelib.surfaces.mobiledgex.envelope import array
 
 
-def _raw(ctx) -> dict:
-    """Create/Delete read the raw body as JSON whatever its Content-Type (upstream ReadConn)."""
+@reads("body", schema=gojson.openapi_schema)
+def _raw(ctx, schema_name: str) -> dict:
+    """Create/Delete read the raw body as JSON whatever its Content-Type (upstream ReadConn), decoded Go-style."""
     data = gojson.parse_body(ctx.raw)
     if not isinstance(data, dict):
         raise BadRequest("Invalid JSON data: Unmarshal error: expected object for the request body")
-    body, _ = gojson.decode("OrmapiAlertReceiver", data)
+    body, _ = gojson.decode(schema_name, data)
     return body
 
 
 @bp.route(f"{API}/auth/alertreceiver/create", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp, action="CreateAlertReceiver")
 def create_alert_receiver(ctx):
-    return service_alerts.create(ctx.principal, _raw(ctx))
+    return service_alerts.create(ctx.principal, _raw(ctx, "OrmapiAlertReceiver"))
 
 
 @bp.route(f"{API}/auth/alertreceiver/delete", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp, action="DeleteAlertReceiver")
 def delete_alert_receiver(ctx):
-    return service_alerts.delete(ctx.principal, _raw(ctx))
+    return service_alerts.delete(ctx.principal, _raw(ctx, "OrmapiAlertReceiver"))
 
 
 @bp.route(f"{API}/auth/alertreceiver/show", methods=["POST"], content_types=ANY_BODY)
