@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -28,14 +27,9 @@ def _rss() -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(sizes_mib: list[int], chunk_mib: int) -> list[dict]:
-    port = _free_port()
+    from infra.local import free_port
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-c", f"from moto.server import ThreadedMotoServer as S; "
                                f"s=S(ip_address='127.0.0.1', port={port}, verbose=False); s.start(); "
                                "import time\nwhile True: time.sleep(60)"],
