@@ -114,10 +114,24 @@ def require(job_id: str, tenant_id: str | None = None) -> Job:
     return job
 
 
+ANSWERS_KEPT = 30
+
+
 def mark(job: Job, status: str | None = None, *, stage: str | None = None, progress: int | None = None,
-         error: str | None = None, message: str | None = None) -> Job:
-    """Record a state change in the job and its history (retries once on a concurrent write)."""
+         error: str | None = None, message: str | None = None, state: dict | None = None,
+         answer: tuple[str, dict] | None = None) -> Job:
+    """Record a state change in the job and its history, in one conditional write (retried on a concurrent
+    write: the job is read again and the change applied to what was read, so nothing another writer saved is
+    lost and no part of this change either). ``state``: keys merged into ``job.state``; ``answer``: (task key,
+    output) recorded in ``state["answered"]`` (the worker's redelivery guard, kept to the last 30)."""
     for attempt in range(3):
+        if state or answer:
+            merged = dict(job.state or {}, **(state or {}))
+            if answer:
+                answered = dict(merged.get("answered") or {})
+                answered[answer[0]] = answer[1]
+                merged["answered"] = dict(list(answered.items())[-ANSWERS_KEPT:])
+            job.state = merged
         if status:
             job.status = status
         if stage:

@@ -55,8 +55,8 @@ def run_step(body: dict) -> None:
             _settle(sfn.send_task_success, taskToken=token, output=json.dumps(answered[key]))
             count("steps_redelivered")
             return
-        output = _dispatch(step, job, body)
-        if key:
+        output, recorded = _dispatch(step, job, body, key)
+        if key and not recorded:
             _remember(job, key, output)
         _settle(sfn.send_task_success, taskToken=token, output=json.dumps(output))
     except Exception as exc:
@@ -87,21 +87,19 @@ def _fail_step(sfn, step, token, job, exc: Exception) -> None:
     _settle(sfn.send_task_failure, taskToken=token, error=type(exc).__name__[:256], cause=reason[:256])
 
 
-ANSWERS_KEPT = 30
-
-
 def _token_key(token) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:24] if isinstance(token, str) and token else ""
 
 
 def _remember(job, key: str, output: dict) -> None:
-    """Record that the task behind ``key`` was answered (with ``output``), before answering it: a redelivered
-    copy of the step message then changes nothing (no second history entry, no second poll round)."""
+    """Record that the task behind ``key`` was answered (with ``output``), before answering it, for a step that
+    wrote nothing of its own (a step that writes records it in that same write: ``jobs.mark(answer=...)``): a
+    redelivered copy of the step message then changes nothing (no second history entry, no second poll round)."""
     for attempt in range(3):
         job.refresh()
         answered = dict((job.state or {}).get("answered") or {})
         answered[key] = output
-        job.state = dict(job.state or {}, answered=dict(list(answered.items())[-ANSWERS_KEPT:]))
+        job.state = dict(job.state or {}, answered=dict(list(answered.items())[-jobs.ANSWERS_KEPT:]))
         try:
             store.save(job)
             return
@@ -119,47 +117,50 @@ def _settle(call, **kw) -> None:
             raise
 
 
-def _dispatch(step: str, job, body: dict) -> dict:
+def _dispatch(step: str, job, body: dict, key: str) -> tuple[dict, bool]:
+    """Run the step: (its output, whether the answer was recorded in the step's own write)."""
     wf = jobs.workflow_for(job.job_kind)
     state = dict(job.state or {})
+    answer = (lambda out: (key, out)) if key else (lambda out: None)
     if step == "prepare":
+        out = {"wait": settings().poll_interval_seconds}
         if job.status in ("PENDING", "RUNNING"):
-            jobs.mark(job, "RUNNING", stage="prepare")
-        return {"wait": settings().poll_interval_seconds}
+            jobs.mark(job, "RUNNING", stage="prepare", answer=answer(out))
+            return out, True
+        return out, False
     if step == "apply":
         if "applied" in state:  # redelivered: the side effect already happened
-            return {"done": bool(state["applied"])}
+            return {"done": bool(state["applied"])}, False
         done = bool(wf.apply(job))
+        out = {"done": done}
         job.refresh()
-        job.state = dict(job.state or {}, applied=done, rounds=0)
-        jobs.mark(job, stage="apply")
-        return {"done": done}
+        jobs.mark(job, stage="apply", state={"applied": done, "rounds": 0}, answer=answer(out))
+        return out, True
     if step == "check":
         rounds = int(state.get("rounds", 0)) + 1
         if rounds > settings().poll_max_rounds:
             raise TimeoutError(f"the work did not settle after {rounds - 1} status checks")
-        done = bool(wf.check(job))
+        out = {"done": bool(wf.check(job))}
         job.refresh()
-        job.state = dict(job.state or {}, rounds=rounds)
-        jobs.mark(job, stage="check")
-        return {"done": done}
+        jobs.mark(job, stage="check", state={"rounds": rounds}, answer=answer(out))
+        return out, True
     if step == "finalize":
         if job.status == "SUCCEEDED":
-            return {"ok": True}
+            return {"ok": True}, False
         wf.finalize(job)
         job.refresh()
-        jobs.mark(job, "SUCCEEDED", stage="done", progress=100)
+        jobs.mark(job, "SUCCEEDED", stage="done", progress=100, answer=answer({"ok": True}))
         count("jobs_succeeded")
-        return {"ok": True}
+        return {"ok": True}, True
     if step == "fail":
         if job.status == "FAILED":
-            return {"ok": True}
+            return {"ok": True}, False
         why = job.error or _reason(body.get("error") or {})
         wf.fail(job, why)
         job.refresh()
-        jobs.mark(job, "FAILED", stage="failed", error=why)
+        jobs.mark(job, "FAILED", stage="failed", error=why, answer=answer({"ok": True}))
         count("jobs_failed")
-        return {"ok": True}
+        return {"ok": True}, True
     raise LookupError(f"unknown step {step}")
 
 

@@ -128,3 +128,37 @@ def test_an_upload_event_delivered_twice_is_inspected_once(eg, app, drain):
         assert got == first, (got, first)  # the same record after every copy
     assert first["status"] == "PUBLISHED" and first["imageSize"] == len(QCOW2)
     assert audit_actions(f"vmimage/{img['imageId']}")["inspect_vm_image_upload"] == 1
+
+
+def test_a_step_records_its_answer_in_its_own_write(ote, app, drain, monkeypatch):
+    """The redelivery guard costs no extra read or write: a step that writes the job records the answer in that
+    same conditional write (so a crash can never leave the step done but its answer unrecorded)."""
+    admin, _ = ote
+    extra = Counter()
+    real = worker._remember
+    monkeypatch.setattr(worker, "_remember", lambda job, key, out: (extra.update([key]), real(job, key, out)))
+    deploy_id, job_id = start_deploy(admin)
+    assert drain(terminal(job_id), timeout=30)
+    job = jobs.get(job_id)
+    assert job.status == "SUCCEEDED", job.error
+    assert not extra
+    stages = [h["stage"] for h in job.history]
+    answered = job.state["answered"]
+    # prepare, apply, each check and finalize: one answer each
+    assert len(answered) == stages.count("prepare") + stages.count("apply") + stages.count("check") + 1
+    assert {"ok": True} in answered.values() and {"done": True} in answered.values()
+
+
+def test_a_state_change_survives_a_concurrent_write_of_the_job(ote, app):
+    """jobs.mark retried after a conflict reads the job again and applies its whole change to what it read:
+    neither the other writer's change nor this one's state is lost."""
+    from chalicelib.store import base as store
+    admin, _ = ote
+    _, job_id = start_deploy(admin)
+    mine, theirs = jobs.get(job_id), jobs.get(job_id)
+    theirs.state = dict(theirs.state or {}, other="kept")
+    store.save(theirs)
+    jobs.mark(mine, stage="apply", state={"applied": True}, answer=("k1", {"done": True}))
+    job = jobs.get(job_id)
+    assert job.state["other"] == "kept" and job.state["applied"] is True
+    assert job.state["answered"]["k1"] == {"done": True} and job.stage == "apply"
