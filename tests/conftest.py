@@ -110,7 +110,13 @@ def _stop_executions() -> None:
 @pytest.fixture
 def app(aws_env):
     from app import app as chalice_app
-    return chalice_app
+    from tests import contract_check
+    contract_check.install(chalice_app)
+    contract_check.violations.clear()
+    yield chalice_app
+    found = list(contract_check.violations)
+    contract_check.violations.clear()
+    assert not found, "answers outside the published contract:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -163,8 +163,10 @@ class Surface:
         self.error_description = error_description or f"{name} error format"
         self.api = api or name
 
-    def endpoint(self, bp, *, auth: bool = True, action: str | None = None):
-        """Wrap a Chalice view: ``fn(ctx, **path_params)``."""
+    def endpoint(self, bp, *, auth: bool = True, action: str | None = None,
+                 returns: Type[BaseModel] | None = None):
+        """Wrap a Chalice view: ``fn(ctx, **path_params)``. ``returns``: the model of its JSON success (the
+        contract's 2XX schema; tests check every answer against it)."""
 
         def decorate(fn):
             act = action or fn.__name__
@@ -205,7 +207,8 @@ class Surface:
                     finally:
                         flush()
 
-            setattr(view, "__edgeplane_endpoint__", {"surface": self, "auth": auth, "action": act, "handler": fn})
+            setattr(view, "__edgeplane_endpoint__", {"surface": self, "auth": auth, "action": act, "handler": fn,
+                                                     "returns": returns})
             return view
 
         return decorate

@@ -244,6 +244,7 @@ class Operation:
     surface: Any
     auth: bool
     reads: Reads
+    returns: Any = None
 
 
 def operations(app) -> list[Operation]:
@@ -255,7 +256,8 @@ def operations(app) -> list[Operation]:
                 raise LookupError(f"{method} {path}: the view is not an edgeplane endpoint (Surface.endpoint)")
             handler = meta["handler"]
             ops.append(Operation(api=meta["surface"].api, path=path, method=method.upper(), handler=handler,
-                                 surface=meta["surface"], auth=meta["auth"], reads=handler_reads(handler)))
+                                 surface=meta["surface"], auth=meta["auth"], reads=handler_reads(handler),
+                                 returns=meta.get("returns")))
     return ops
 
 
@@ -396,8 +398,12 @@ def build(api: str, ops: Iterable[Operation]) -> dict:
             content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
         if content:
             operation["requestBody"] = {"required": False, "content": content}
-        success: dict[str, Any] = {"application/json": _json_media(
-            schemas.model(s.success_model) if s.success_model is not None else None)}
+        if op.returns is not None:   # the operation's own model (inside the surface's envelope, where it has one)
+            own = schemas.model(op.returns)
+            result = own if s.success_model is None else {"allOf": [schemas.model(s.success_model), own]}
+        else:
+            result = schemas.model(s.success_model) if s.success_model is not None else None
+        success: dict[str, Any] = {"application/json": _json_media(result)}
         for media in r.produces:
             success.setdefault(media, {})
         responses: dict[str, Any] = {"2XX": {"description": "success", "content": success}}

@@ -200,3 +200,20 @@ def test_a_package_serves_only_its_own_document(tmp_path):
     index, other = json.loads(proc.stdout.strip().splitlines()[-1])
     assert [a["name"] for a in json.loads(index)["apis"]] == ["otestack"]
     assert other == 404
+
+
+def test_declared_response_models_are_published_and_every_answer_is_checked(docs, api, monkeypatch):
+    """An endpoint's ``returns`` model is its 2XX schema; the harness (tests/contract_check.py) checks every answer
+    the suite sees against it, so an answer that drifts from the document is caught."""
+    from chalicelib.surfaces.edgeplane import service
+    from tests import contract_check
+    ep = docs["edgeplane"]
+    ok = ep["paths"]["/edgeplane/v1/users"]["get"]["responses"]["2XX"]["content"]["application/json"]["schema"]
+    users = ep["components"]["schemas"][ok["$ref"].rsplit("/", 1)[-1]]
+    assert set(users["properties"]) == {"users", "next"}
+    assert api.get("/edgeplane/v1/health")[0] == 200 and not contract_check.violations
+    monkeypatch.setattr(service, "health", lambda: {"status": "ok", "store": "maybe", "time": 0})
+    assert api.get("/edgeplane/v1/health")[0] == 200
+    assert len(contract_check.violations) == 1, contract_check.violations
+    assert contract_check.violations[0].startswith("GET /edgeplane/v1/health answered a body that is not its Health")
+    contract_check.violations.clear()
