@@ -1,6 +1,7 @@
 """Cluster Management (5) and Node Management (4)."""
 from __future__ import annotations
 
+from chalicelib.surfaces.otestack import answers
 from chalicelib.surfaces.otestack import models as m
 from chalicelib.surfaces.otestack import service_inventory as svc
 from chalicelib.surfaces.otestack.blueprint import ANY_BODY, bp, endpoint
@@ -9,14 +10,14 @@ from chalicelib.surfaces.otestack.envelope import ok
 
 
 @bp.route("/v1/cluster", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.ClusterList)
 def list_clusters(ctx):
     rows, total = svc.list_clusters(ctx.params(m.ClusterList))
     return ok(data=rows, total=total)
 
 
 @bp.route("/v1/cluster/label", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def add_cluster_label(ctx):
     body = ctx.body(m.ClusterLabelChange)
     svc.add_cluster_label(ctx.principal, body.clusterName, body.clusterLabel)
@@ -24,7 +25,7 @@ def add_cluster_label(ctx):
 
 
 @bp.route("/v1/cluster/label", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def delete_cluster_label(ctx):
     body = ctx.body(m.ClusterLabelChange)
     svc.delete_cluster_label(ctx.principal, body.clusterName, body.clusterLabel)
@@ -32,20 +33,20 @@ def delete_cluster_label(ctx):
 
 
 @bp.route("/v1/cluster/label", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.LabelNames)
 def cluster_labels(ctx):
     return ok(data=svc.cluster_label_names())
 
 
 @bp.route("/v1/cluster/label/{clusterName}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.ClusterLabels)
 def labels_of_cluster(ctx, clusterName):
     rows, total = svc.labels_of_cluster(clusterName, ctx.query.get("page"), ctx.query.get("pageSize"))
     return ok(data=rows, total=total)
 
 
 @bp.route("/v1/node", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.NodeList)
 def list_nodes(ctx):
     q = ctx.params(m.NodeList)
     nodes, total, ready = svc.list_nodes(q)
@@ -53,7 +54,7 @@ def list_nodes(ctx):
 
 
 @bp.route("/v1/node/label", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def add_node_label(ctx):
     body = ctx.body(m.NodeLabelChange)
     svc.add_node_label(ctx.principal, body.clusterName, body.nodeName, body.nodeLabel)
@@ -61,7 +62,7 @@ def add_node_label(ctx):
 
 
 @bp.route("/v1/node/label", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.NodeLabelDeleted)
 def delete_node_label(ctx):
     body = ctx.body(m.NodeLabelDelete)
     started = svc.delete_node_label(ctx.principal, body.clusterName, body.nodeName, body.nodeLabel, body.deleteDeploy)
@@ -69,6 +70,6 @@ def delete_node_label(ctx):
 
 
 @bp.route("/v1/node/label", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.LabelNames)
 def node_labels(ctx):
     return ok(data=svc.node_label_names(ctx.query.get("clusterName")))

@@ -6,6 +6,7 @@ Documented alias paths are served too: ``POST/DELETE /v1/repository`` for ``…/
 from __future__ import annotations
 
 from chalicelib.core.web import json_response
+from chalicelib.surfaces.otestack import answers
 from chalicelib.surfaces.otestack import registry_models as m
 from chalicelib.surfaces.otestack import registry_service as svc
 from chalicelib.surfaces.otestack.blueprint import ANY_BODY, bp, endpoint
@@ -14,14 +15,14 @@ from chalicelib.surfaces.otestack.envelope import ok
 
 # ---------------------------------------------------------------- images and tags
 @bp.route("/v1/repository/image", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.ImageList)
 def repo_list_images(ctx):
     rows, total = svc.list_images(ctx.principal, ctx.params(m.ImageQuery))
     return ok(data=rows, total=total)
 
 
 @bp.route("/v1/repository/image", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_delete_images(ctx):
     body = ctx.body(m.DeleteImages)
     svc.delete_images(ctx.principal, body.imageName)
@@ -29,14 +30,14 @@ def repo_delete_images(ctx):
 
 
 @bp.route("/v1/repository/image/tag", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.TagList)
 def repo_list_tags(ctx):
     rows, total = svc.list_tags(ctx.principal, ctx.params(m.TagQuery))
     return ok(data=rows, total=total)
 
 
 @bp.route("/v1/repository/image/tag", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_delete_tags(ctx):
     body = ctx.body(m.DeleteTags)
     svc.delete_tags(ctx.principal, body.imageName, body.tag)
@@ -45,7 +46,7 @@ def repo_delete_tags(ctx):
 
 # ---------------------------------------------------------------- registry account
 @bp.route("/v1/repository/user", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_create_user(ctx):
     ctx.require_json_type()
     body = ctx.body(m.NewRegistryUser)
@@ -54,7 +55,7 @@ def repo_create_user(ctx):
 
 
 @bp.route("/v1/repository/user", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_update_password(ctx):
     body = ctx.body(m.RegistryPassword)
     svc.set_registry_password(ctx.principal, body.password)
@@ -63,14 +64,14 @@ def repo_update_password(ctx):
 
 # ---------------------------------------------------------------- projects
 @bp.route("/v1/repository/project", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.ProjectList)
 def repo_list_projects(ctx):
     rows, total = svc.list_projects(ctx.principal, ctx.params(m.ProjectQuery))
     return ok(data=rows, total=total)
 
 
 @bp.route("/v1/repository/project", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_create_project(ctx):
     ctx.require_json_type()
     body = ctx.body(m.NewProject)
@@ -79,7 +80,7 @@ def repo_create_project(ctx):
 
 
 @bp.route("/v1/repository/project", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_delete_projects(ctx):
     body = ctx.body(m.DeleteProjects)
     svc.delete_projects(ctx.principal, body.projectId)
@@ -100,37 +101,37 @@ def _delete_external(ctx):
 
 
 @bp.route("/v1/repository/third", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_create_external(ctx):
     return _create_external(ctx)
 
 
 @bp.route("/v1/repository", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_create_external_alias(ctx):
     return _create_external(ctx)
 
 
 @bp.route("/v1/repository/third", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_delete_external(ctx):
     return _delete_external(ctx)
 
 
 @bp.route("/v1/repository", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=answers.Answer)
 def repo_delete_external_alias(ctx):
     return _delete_external(ctx)
 
 
 @bp.route("/v1/repository/third", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.ExternalRepoList)
 def repo_list_external(ctx):
     rows, total = svc.list_external_repositories(ctx.principal, ctx.params(m.ExternalRepoQuery))
     return ok(data=rows, total=total)
 
 
 @bp.route("/v1/repository/third/{repoId}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=answers.ExternalRepoAnswer)
 def repo_get_external(ctx, repoId):
     return ok(data=svc.get_external_repository_view(ctx.principal, repoId))
