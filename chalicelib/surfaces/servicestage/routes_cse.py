@@ -7,11 +7,16 @@ errorMessage, detail}`` with ``SVCSTG.00501xxx`` codes (all 400, as the document
 from __future__ import annotations
 
 from chalicelib import audit
+from chalicelib.surfaces.servicestage import bodies_cse as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_cse as cse
 from chalicelib.surfaces.servicestage.auth import project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SURFACE, cse as bp, cse_config_api, engine_api
 
 ENGINES = "/v2/{project_id}/enginemgr/engines"
+# the documented codes of an engine field of the wrong type (as the service answers any invalid value of it)
+ENGINE_FIELD_CODES = {"payment": "SVCSTG.00501103", "flavor": "SVCSTG.00501104", "azList": "SVCSTG.00501105",
+                      "specType": "SVCSTG.00501134"}
 
 
 @bp.route("/v1/{project_id}/kie/file", methods=["POST"], content_types=ANY_BODY)
@@ -27,7 +32,7 @@ def import_configs(ctx, project_id):
 @cse_config_api.endpoint(bp, action="cse_export_configs")
 def export_configs(ctx, project_id):
     project = project_of(ctx.principal)
-    return cse.export(project, ctx.header("x-engine-id"), ctx.query, ctx.json())
+    return cse.export(project, ctx.header("x-engine-id"), ctx.query, body_of(ctx, B.CseExport))
 
 
 @bp.route("/v2/{project_id}/enginemgr/flavors", methods=["GET"], content_types=ANY_BODY)
@@ -47,7 +52,8 @@ def list_engines(ctx, project_id):
 @engine_api.endpoint(bp, action="cse_create_engine")
 def create_engine(ctx, project_id):
     project = project_of(ctx.principal)
-    result = cse.create_engine(ctx.principal, project, ctx.json(), ctx.header("x-enterprise-project-id"))
+    body = body_of(ctx, B.EngineCreate, field_codes=ENGINE_FIELD_CODES)
+    result = cse.create_engine(ctx.principal, project, body, ctx.header("x-enterprise-project-id"))
     audit.record(SURFACE, "cse_create_engine", principal=ctx.principal, resource=f"engine/{result['id']}")
     return envelope.ok(result, 200)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.core.errors import Unavailable
+from chalicelib.surfaces.servicestage import bodies_cse as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_deprecated as dep
 from chalicelib.surfaces.servicestage.auth import authenticate, authenticate_servicecomb, project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SERVICECOMB, deprecated as bp, family
@@ -35,7 +37,7 @@ def put_dependencies(ctx, project_id):
     fn = getattr(service_registry, "put_dependencies", None)
     if fn is None:
         raise Unavailable("dependency rules are not available", code="SVCSTG.00100501")
-    fn(project_of(ctx.principal), ctx.json())
+    fn(project_of(ctx.principal), body_of(ctx, B.Dependencies))
     return Response(body="", status_code=200, headers={"Content-Type": "text/plain",
                                                        "Deprecation": 'version="v4"'})
 
@@ -43,5 +45,5 @@ def put_dependencies(ctx, project_id):
 @bp.route("/v2/{project_id}/csemonitor/metric", methods=["POST"], content_types=ANY_BODY)
 @metric_api.endpoint(bp, action="report_metric")
 def report_metric(ctx, project_id):
-    dep.report_metric(project_of(ctx.principal), ctx.header("x-domain-name"), ctx.json())
+    dep.report_metric(project_of(ctx.principal), ctx.header("x-domain-name"), body_of(ctx, B.MetricReport))
     return envelope.empty(200)

@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from chalicelib import audit
 from chalicelib.core.errors import DomainError
+from chalicelib.surfaces.servicestage import bodies_cse as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import service_git as svc
 from chalicelib.surfaces.servicestage.auth import project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SURFACE, git as bp, git_api as api
@@ -29,13 +31,6 @@ def _param(value: str, what: str) -> str:
     if not decoded or len(decoded) > 1024 or "\0" in decoded:
         raise errors.invalid(f"invalid {what}")
     return decoded
-
-
-def _body(ctx) -> dict:
-    data = ctx.json()
-    if not isinstance(data, dict):
-        raise errors.invalid("request body must be a JSON object")
-    return data
 
 
 def _query(ctx, key: str, *, required: bool = True, max_len: int = 256) -> str:
@@ -112,7 +107,8 @@ def show_redirect_url(ctx, project_id, repo_type):
 @api.endpoint(bp, action="CreateOAuth")
 def create_oauth(ctx, project_id, repo_type):
     project, actor = _who(ctx)
-    out = svc.create_oauth(project, actor, repo_type, _query(ctx, "tag", required=False, max_len=64), _body(ctx))
+    out = svc.create_oauth(project, actor, repo_type, _query(ctx, "tag", required=False, max_len=64),
+                           body_of(ctx, B.GitOAuth))
     _audit(ctx, "CreateOAuth", f"gitauth/{out['authorization']['name']}")
     return out
 
@@ -121,7 +117,7 @@ def create_oauth(ctx, project_id, repo_type):
 @api.endpoint(bp, action="CreatePersonalAuth")
 def create_personal_auth(ctx, project_id, repo_type):
     project, actor = _who(ctx)
-    out = svc.create_personal(project, actor, repo_type, _body(ctx))
+    out = svc.create_personal(project, actor, repo_type, body_of(ctx, B.GitPersonalAuth))
     _audit(ctx, "CreatePersonalAuth", f"gitauth/{out['authorization']['name']}")
     return out
 
@@ -130,7 +126,7 @@ def create_personal_auth(ctx, project_id, repo_type):
 @api.endpoint(bp, action="CreatePasswordAuth")
 def create_password_auth(ctx, project_id, repo_type):
     project, actor = _who(ctx)
-    out = svc.create_password(project, actor, repo_type, _body(ctx))
+    out = svc.create_password(project, actor, repo_type, body_of(ctx, B.GitPasswordAuth))
     _audit(ctx, "CreatePasswordAuth", f"gitauth/{out['authorization']['name']}")
     return out
 
@@ -173,7 +169,7 @@ def list_projects(ctx, project_id, namespace):
 @api.endpoint(bp, action="CreateProject")
 def create_project(ctx, project_id, namespace):
     ns = _param(namespace, "namespace")
-    name = svc.text(_body(ctx), "name", max_len=100)
+    name = svc.text(body_of(ctx, B.GitProjectCreate), "name", max_len=100)
     prov, cred = _repo(ctx)
     out = prov.create_project(cred, ns, name)
     _audit(ctx, "CreateProject", f"gitrepo/{ns}/{name}")
@@ -201,7 +197,7 @@ def list_tags(ctx, project_id, namespace, project):
 def create_tag(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     ref = _query(ctx, "ref")
-    body = _body(ctx)
+    body = body_of(ctx, B.GitTagCreate)
     name = svc.text(body, "name", max_len=200)
     description = svc.text(body, "description", max_len=4096, allow_empty=True)
     prov, cred = _repo(ctx)
@@ -242,7 +238,7 @@ def list_hooks(ctx, project_id, namespace, project):
 @api.endpoint(bp, action="CreateHook")
 def create_hook(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
-    body = _body(ctx)
+    body = body_of(ctx, B.GitHookCreate)
     secret = svc.text(body, "secret", max_len=256)
     url = svc.text(body, "url", max_len=1024)
     parts = urlsplit(url)
@@ -289,7 +285,7 @@ def show_content(ctx, project_id, namespace, project, path):
 def create_file(ctx, project_id, namespace, project, path):
     ns, proj, file_path = _param(namespace, "namespace"), _param(project, "project"), _param(path, "path")
     ref = _query(ctx, "ref")
-    body = _body(ctx)
+    body = body_of(ctx, B.GitFileCreate)
     message = svc.text(body, "message", max_len=4096)
     content = _content(body)
     prov, cred = _repo(ctx)
@@ -303,7 +299,7 @@ def create_file(ctx, project_id, namespace, project, path):
 def update_file(ctx, project_id, namespace, project, path):
     ns, proj, file_path = _param(namespace, "namespace"), _param(project, "project"), _param(path, "path")
     ref = _query(ctx, "ref")
-    body = _body(ctx)
+    body = body_of(ctx, B.GitFileUpdate)
     message = svc.text(body, "message", max_len=4096)
     content = _content(body)
     sha = svc.text(body, "sha", max_len=128)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from chalicelib.core.errors import BadRequest, Unauthenticated
 from chalicelib.identity import accounts, tokens
+from chalicelib.surfaces.servicestage import bodies_cse as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import auth, envelope, iam
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, iam as bp_iam, iam_api, registry_api, servicecomb
 
@@ -10,7 +12,7 @@ from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, iam as bp_iam,
 @bp_iam.route("/v3/auth/tokens", methods=["POST"], content_types=ANY_BODY)
 @iam_api.endpoint(bp_iam, auth=False, action="iam_token")
 def create_token(ctx):
-    token, body = iam.issue_token(ctx.json())
+    token, body = iam.issue_token(body_of(ctx, B.IamTokenRequest))
     return envelope.ok(body, 201, {"X-Subject-Token": token})
 
 
@@ -26,14 +28,14 @@ def list_projects(ctx):
 @bp_iam.route("/v3.0/OS-CREDENTIAL/credentials", methods=["POST"], content_types=ANY_BODY)
 @iam_api.endpoint(bp_iam, action="iam_create_credential")
 def create_credential(ctx):
-    return envelope.ok(iam.create_credential(ctx.principal, ctx.json()), 201)
+    return envelope.ok(iam.create_credential(ctx.principal, body_of(ctx, B.IamCredentialCreate)), 201)
 
 
 @servicecomb.route("/v4/token", methods=["POST"], content_types=ANY_BODY)
 @registry_api.endpoint(servicecomb, auth=False, action="servicecomb_token")
 def servicecomb_token(ctx):
-    body = ctx.json()
-    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not isinstance(body.get("password"), str):
+    body = body_of(ctx, B.ScToken)
+    if not isinstance(body.get("name"), str) or not isinstance(body.get("password"), str):
         raise BadRequest("name and password are required", code=400001)
     try:
         acct = accounts.authenticate_password(body["name"], body["password"])

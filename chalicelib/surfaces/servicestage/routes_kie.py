@@ -11,6 +11,8 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.core.errors import BadRequest
+from chalicelib.surfaces.servicestage import bodies_cse as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_kie as kie
 from chalicelib.surfaces.servicestage.auth import authenticate_servicecomb, project_of
 from chalicelib.surfaces.servicestage.blueprints import (ANY_BODY, SERVICECOMB, family, registry_api,
@@ -19,6 +21,7 @@ from chalicelib.surfaces.servicestage.blueprints import (ANY_BODY, SERVICECOMB, 
 kie_api = family(envelope.render_cse_config, authenticate_servicecomb, envelope.CseConfigError,
                  "{error_code, error_message, detail}", SERVICECOMB)
 KV = "/v1/{project_id}/kie/kv"
+KIE_INVALID = kie.CODES["invalid"][1]  # 8.7.1-8.7.5 answer a bad body with the config centre's 400001
 
 
 def _rev(project: str) -> dict:
@@ -44,7 +47,7 @@ def multi(ctx, name: str) -> list[str]:
 @kie_api.endpoint(bp, action="kie_create")
 def create_kv(ctx, project_id):
     project = project_of(ctx.principal)
-    body = ctx.json()
+    body = body_of(ctx, B.KvCreate, code=KIE_INVALID)
     item = kie.create(project, body)
     return envelope.ok(kie.view(item), 200, _rev(project))
 
@@ -53,7 +56,7 @@ def create_kv(ctx, project_id):
 @kie_api.endpoint(bp, action="kie_update")
 def update_kv(ctx, project_id, kv_id):
     project = project_of(ctx.principal)
-    body = ctx.json()
+    body = body_of(ctx, B.KvUpdate, code=KIE_INVALID)
     item = kie.require(project, kv_id)
     item = kie.update(project, item, body)
     return envelope.ok(kie.view(item), 200, _rev(project))
@@ -102,8 +105,8 @@ def delete_kv(ctx, project_id, kv_id):
 @registry_api.endpoint(bp, action="kie_delete_many")
 def delete_many_kv(ctx, project_id):
     project = project_of(ctx.principal)
-    body = ctx.json()
-    ids = body.get("ids") if isinstance(body, dict) else None
+    body = body_of(ctx, B.KvDeleteMany)
+    ids = body.get("ids")
     if not isinstance(ids, list) or not ids or len(ids) > 1000 or not all(isinstance(i, str) and i for i in ids):
         raise BadRequest("ids must be a list of 1-1000 configuration IDs", code=400001)
     for kv_id in dict.fromkeys(ids):

@@ -8,6 +8,8 @@ without a body is 200 with an empty body (upstream). Reads of instances carry ``
 from __future__ import annotations
 
 from chalicelib import audit
+from chalicelib.surfaces.servicestage import bodies_cse as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_registry as reg
 from chalicelib.surfaces.servicestage.auth import project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, SURFACE, registry_api as api, servicecomb as bp
@@ -18,10 +20,6 @@ MS = BASE + "/microservices"
 
 def _consumer(ctx) -> str | None:
     return ctx.header("x-consumerid") or None
-
-
-def _body(ctx):
-    return ctx.json(required=False) if ctx.raw.strip() else {}
 
 
 def _revisioned(ctx, body: dict, rev: str):
@@ -36,7 +34,7 @@ def _revisioned(ctx, body: dict, rev: str):
 @bp.route(MS, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateMicroService")
 def create_microservice(ctx, project_id):
-    sid = reg.create_service(project_of(ctx.principal), _body(ctx))
+    sid = reg.create_service(project_of(ctx.principal), body_of(ctx, B.MicroServiceCreate, required=False))
     audit.record(SURFACE, "sc_create_microservice", principal=ctx.principal, resource=f"microservice/{sid}")
     return {"serviceId": sid}
 
@@ -50,7 +48,8 @@ def list_microservices(ctx, project_id):
 @bp.route(MS, methods=["DELETE"], content_types=ANY_BODY)
 @api.endpoint(bp, action="DeleteMicroServices")
 def delete_microservices(ctx, project_id):
-    out = reg.delete_services(project_of(ctx.principal), _body(ctx), ctx.query.get("force"))
+    out = reg.delete_services(project_of(ctx.principal), body_of(ctx, B.MicroServicesDelete, required=False),
+                              ctx.query.get("force"))
     for item in out:
         if "errMessage" not in item:
             audit.record(SURFACE, "sc_delete_microservice", principal=ctx.principal,
@@ -75,7 +74,8 @@ def delete_microservice(ctx, project_id, service_id):
 @bp.route(MS + "/{service_id}/properties", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="UpdateMicroServiceProperties")
 def update_microservice_properties(ctx, project_id, service_id):
-    reg.update_service_properties(project_of(ctx.principal), service_id, _body(ctx))
+    reg.update_service_properties(project_of(ctx.principal), service_id,
+                                  body_of(ctx, B.Properties, required=False))
     audit.record(SURFACE, "sc_update_microservice_properties", principal=ctx.principal,
                  resource=f"microservice/{service_id}")
     return envelope.empty(200)
@@ -99,7 +99,7 @@ def show_schema(ctx, project_id, service_id, schema_id):
 @bp.route(MS + "/{service_id}/schemas/{schema_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="UpdateSchema")
 def update_schema(ctx, project_id, service_id, schema_id):
-    reg.put_schema(project_of(ctx.principal), service_id, schema_id, _body(ctx))
+    reg.put_schema(project_of(ctx.principal), service_id, schema_id, body_of(ctx, B.SchemaPut, required=False))
     audit.record(SURFACE, "sc_update_schema", principal=ctx.principal,
                  resource=f"microservice/{service_id}/schemas/{schema_id}")
     return envelope.empty(200)
@@ -115,7 +115,8 @@ def list_schemas(ctx, project_id, service_id):
 @bp.route(MS + "/{service_id}/instances", methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="RegisterInstance")
 def register_instance(ctx, project_id, service_id):
-    return {"instanceId": reg.register_instance(project_of(ctx.principal), service_id, _body(ctx))}
+    return {"instanceId": reg.register_instance(project_of(ctx.principal), service_id,
+                                                 body_of(ctx, B.InstanceRegister, required=False))}
 
 
 @bp.route(MS + "/{service_id}/instances", methods=["GET"], content_types=ANY_BODY)
@@ -143,7 +144,8 @@ def deregister_instance(ctx, project_id, service_id, instance_id):
 @bp.route(MS + "/{service_id}/instances/{instance_id}/properties", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="UpdateInstanceProperties")
 def update_instance_properties(ctx, project_id, service_id, instance_id):
-    reg.set_instance_properties(project_of(ctx.principal), service_id, instance_id, _body(ctx))
+    reg.set_instance_properties(project_of(ctx.principal), service_id, instance_id,
+                                body_of(ctx, B.Properties, required=False))
     return envelope.empty(200)
 
 
@@ -171,7 +173,8 @@ def find_instances(ctx, project_id):
 @bp.route(BASE + "/instances/action", methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="BatchFindInstances")
 def batch_find_instances(ctx, project_id):
-    return reg.batch_find(project_of(ctx.principal), ctx.query.get("type"), _body(ctx), _consumer(ctx))
+    return reg.batch_find(project_of(ctx.principal), ctx.query.get("type"),
+                          body_of(ctx, B.BatchFind, required=False), _consumer(ctx))
 
 
 # ------------------------------------------------------------------------------------------- dependencies

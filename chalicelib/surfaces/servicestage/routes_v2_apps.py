@@ -2,6 +2,8 @@
 (4.4)."""
 from __future__ import annotations
 
+from chalicelib.surfaces.servicestage import bodies_cas as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope
 from chalicelib.surfaces.servicestage import service_v2_apps as svc
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v2 as bp, svcstg_api as api
@@ -14,7 +16,7 @@ COMPS = APPS + "/{application_id}/components"
 @bp.route(ENVS, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateEnvironment")
 def create_environment(ctx, project_id):
-    return svc.create_environment(ctx.principal, svc.body_of(ctx))
+    return svc.create_environment(ctx.principal, body_of(ctx, B.V2EnvironmentCreate))
 
 
 @bp.route(ENVS, methods=["GET"], content_types=ANY_BODY)
@@ -26,7 +28,7 @@ def list_environments(ctx, project_id):
 @bp.route(ENVS + "/{environment_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ChangeEnvironment")
 def change_environment(ctx, project_id, environment_id):
-    return svc.update_environment(ctx.principal, environment_id, svc.body_of(ctx))
+    return svc.update_environment(ctx.principal, environment_id, body_of(ctx, B.V2EnvironmentChange))
 
 
 @bp.route(ENVS + "/{environment_id}", methods=["DELETE"], content_types=ANY_BODY)
@@ -45,13 +47,14 @@ def show_environment(ctx, project_id, environment_id):
 @bp.route(ENVS + "/{environment_id}/resources", methods=["PATCH"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ChangeResourceInEnvironment")
 def change_environment_resources(ctx, project_id, environment_id):
-    return svc.change_environment_resources(ctx.principal, environment_id, svc.body_of(ctx))
+    return svc.change_environment_resources(ctx.principal, environment_id,
+                                            body_of(ctx, B.V2EnvironmentResources))
 
 
 @bp.route(APPS, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateApplication")
 def create_application(ctx, project_id):
-    return svc.create_application(ctx.principal, svc.body_of(ctx))
+    return svc.create_application(ctx.principal, body_of(ctx, B.V2ApplicationCreate))
 
 
 @bp.route(APPS, methods=["GET"], content_types=ANY_BODY)
@@ -63,7 +66,7 @@ def list_applications(ctx, project_id):
 @bp.route(APPS + "/{application_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ChangeApplication")
 def change_application(ctx, project_id, application_id):
-    return svc.update_application(ctx.principal, application_id, svc.body_of(ctx))
+    return svc.update_application(ctx.principal, application_id, body_of(ctx, B.V2ApplicationChange))
 
 
 @bp.route(APPS + "/{application_id}", methods=["DELETE"], content_types=ANY_BODY)
@@ -82,7 +85,7 @@ def show_application(ctx, project_id, application_id):
 @bp.route(APPS + "/{application_id}/configuration", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ChangeApplicationConfiguration")
 def change_configuration(ctx, project_id, application_id):
-    return svc.put_configuration(ctx.principal, application_id, svc.body_of(ctx))
+    return svc.put_configuration(ctx.principal, application_id, body_of(ctx, B.V2ApplicationConfiguration))
 
 
 @bp.route(APPS + "/{application_id}/configuration", methods=["DELETE"], content_types=ANY_BODY)
@@ -101,7 +104,7 @@ def show_configuration(ctx, project_id, application_id):
 @bp.route(COMPS, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateComponent")
 def create_component(ctx, project_id, application_id):
-    return svc.create_component(ctx.principal, application_id, svc.body_of(ctx))
+    return svc.create_component(ctx.principal, application_id, body_of(ctx, B.V2ComponentCreate))
 
 
 @bp.route(COMPS, methods=["GET"], content_types=ANY_BODY)
@@ -113,7 +116,8 @@ def list_components(ctx, project_id, application_id):
 @bp.route(COMPS + "/{component_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ChangeComponent")
 def change_component(ctx, project_id, application_id, component_id):
-    return svc.update_component(ctx.principal, application_id, component_id, svc.body_of(ctx))
+    return svc.update_component(ctx.principal, application_id, component_id,
+                                body_of(ctx, B.V2ComponentChange))
 
 
 @bp.route(COMPS + "/{component_id}", methods=["DELETE"], content_types=ANY_BODY)

@@ -2,18 +2,20 @@
 job API (4.6.1)."""
 from __future__ import annotations
 
+from chalicelib.surfaces.servicestage import bodies_cas as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import service_v2_instances as svc
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v2 as bp, svcstg_api as api
-from chalicelib.surfaces.servicestage.service_v2_apps import body_of
 
 INSTS = "/v2/{project_id}/cas/applications/{application_id}/components/{component_id}/instances"
 INST = INSTS + "/{instance_id}"
+ACTION_UNDEFINED = "SVCSTG.00100418"  # an action that is not one of the documented ones (4.5.3)
 
 
 @bp.route(INSTS, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateInstance")
 def create_instance(ctx, project_id, application_id, component_id):
-    return svc.create_instance(ctx.principal, application_id, component_id, body_of(ctx))
+    return svc.create_instance(ctx.principal, application_id, component_id, body_of(ctx, B.V2InstanceCreate))
 
 
 @bp.route(INSTS, methods=["GET"], content_types=ANY_BODY)
@@ -25,13 +27,15 @@ def list_instances(ctx, project_id, application_id, component_id):
 @bp.route(INST + "/action", methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="UpdateInstanceAction")
 def instance_action(ctx, project_id, application_id, component_id, instance_id):
-    return svc.instance_action(ctx.principal, application_id, component_id, instance_id, body_of(ctx))
+    return svc.instance_action(ctx.principal, application_id, component_id, instance_id,
+                              body_of(ctx, B.V2InstanceAction, field_codes={"action": ACTION_UNDEFINED}))
 
 
 @bp.route(INST, methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ChangeInstance")
 def change_instance(ctx, project_id, application_id, component_id, instance_id):
-    return svc.upgrade_instance(ctx.principal, application_id, component_id, instance_id, body_of(ctx))
+    return svc.upgrade_instance(ctx.principal, application_id, component_id, instance_id,
+                               body_of(ctx, B.V2InstanceChange))
 
 
 @bp.route(INST, methods=["DELETE"], content_types=ANY_BODY)

@@ -1,6 +1,8 @@
 """Application management V3, applications and their configuration (5.2.1-5.2.8)."""
 from __future__ import annotations
 
+from chalicelib.surfaces.servicestage import bodies_cas as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import service_v3_apps as svc
 from chalicelib.surfaces.servicestage.auth import project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v3 as bp, svcstg_api as api
@@ -12,7 +14,7 @@ BASE = "/v3/{project_id}/cas/applications"
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateApplicationV3")
 def create_application(ctx, project_id):
-    return ok(svc.create(ctx.principal, project_of(ctx.principal), ctx.json()))
+    return ok(svc.create(ctx.principal, project_of(ctx.principal), body_of(ctx, B.V3ApplicationCreate)))
 
 
 @bp.route(BASE, methods=["GET"], content_types=ANY_BODY)
@@ -30,7 +32,8 @@ def get_application(ctx, project_id, application_id):
 @bp.route(BASE + "/{application_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ModifyApplicationV3")
 def modify_application(ctx, project_id, application_id):
-    return ok(svc.modify(ctx.principal, project_of(ctx.principal), application_id, ctx.json()))
+    return ok(svc.modify(ctx.principal, project_of(ctx.principal), application_id,
+                         body_of(ctx, B.V3ApplicationModify)))
 
 
 @bp.route(BASE + "/{application_id}", methods=["DELETE"], content_types=ANY_BODY)
@@ -49,7 +52,8 @@ def get_application_configuration(ctx, project_id, application_id):
 @bp.route(BASE + "/{application_id}/configuration", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ModifyApplicationConfigurationV3")
 def put_application_configuration(ctx, project_id, application_id):
-    return ok(svc.put_config(ctx.principal, project_of(ctx.principal), application_id, ctx.json()))
+    return ok(svc.put_config(ctx.principal, project_of(ctx.principal), application_id,
+                             body_of(ctx, B.V3ApplicationConfiguration)))
 
 
 @bp.route(BASE + "/{application_id}/configuration", methods=["DELETE"], content_types=ANY_BODY)

@@ -2,6 +2,8 @@
 (``GET /v3/{project_id}/cas/jobs/{job_id}``, not in the document)."""
 from __future__ import annotations
 
+from chalicelib.surfaces.servicestage import bodies_cas as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import service_v3_components as svc
 from chalicelib.surfaces.servicestage.auth import project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v3 as bp, svcstg_api as api
@@ -13,7 +15,8 @@ BASE = "/v3/{project_id}/cas/applications/{application_id}/components"
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateComponentV3")
 def create_component(ctx, project_id, application_id):
-    return ok(svc.create(ctx.principal, project_of(ctx.principal), application_id, ctx.json()))
+    return ok(svc.create(ctx.principal, project_of(ctx.principal), application_id,
+                         body_of(ctx, B.V3ComponentCreate)))
 
 
 @bp.route(BASE, methods=["GET"], content_types=ANY_BODY)
@@ -37,7 +40,8 @@ def get_component(ctx, project_id, application_id, component_id):
 @bp.route(BASE + "/{component_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ModifyComponentV3")
 def modify_component(ctx, project_id, application_id, component_id):
-    return ok(svc.modify(ctx.principal, project_of(ctx.principal), application_id, component_id, ctx.json()))
+    return ok(svc.modify(ctx.principal, project_of(ctx.principal), application_id, component_id,
+                         body_of(ctx, B.V3ComponentModify)))
 
 
 @bp.route(BASE + "/{component_id}", methods=["DELETE"], content_types=ANY_BODY)
@@ -49,7 +53,8 @@ def delete_component(ctx, project_id, application_id, component_id):
 @bp.route(BASE + "/{component_id}/action", methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="UpdateComponentActionV3")
 def component_action(ctx, project_id, application_id, component_id):
-    return ok(svc.action(ctx.principal, project_of(ctx.principal), application_id, component_id, ctx.json()))
+    return ok(svc.action(ctx.principal, project_of(ctx.principal), application_id, component_id,
+                         body_of(ctx, B.V3ComponentAction)))
 
 
 @bp.route(BASE + "/{component_id}/records", methods=["GET"], content_types=ANY_BODY)

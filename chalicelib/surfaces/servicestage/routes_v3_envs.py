@@ -1,6 +1,8 @@
 """Application management V3, environments (5.1.1-5.1.7)."""
 from __future__ import annotations
 
+from chalicelib.surfaces.servicestage import bodies_cas as B
+from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import service_v3_envs as svc
 from chalicelib.surfaces.servicestage.auth import project_of
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v3 as bp, svcstg_api as api
@@ -12,7 +14,7 @@ BASE = "/v3/{project_id}/cas/environments"
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
 @api.endpoint(bp, action="CreateEnvironmentV3")
 def create_environment(ctx, project_id):
-    return ok(svc.create(ctx.principal, project_of(ctx.principal), ctx.json()))
+    return ok(svc.create(ctx.principal, project_of(ctx.principal), body_of(ctx, B.V3EnvironmentCreate)))
 
 
 @bp.route(BASE, methods=["GET"], content_types=ANY_BODY)
@@ -30,7 +32,8 @@ def get_environment(ctx, project_id, environment_id):
 @bp.route(BASE + "/{environment_id}", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ModifyEnvironmentV3")
 def modify_environment(ctx, project_id, environment_id):
-    return ok(svc.modify(ctx.principal, project_of(ctx.principal), environment_id, ctx.json()))
+    return ok(svc.modify(ctx.principal, project_of(ctx.principal), environment_id,
+                         body_of(ctx, B.V3EnvironmentModify)))
 
 
 @bp.route(BASE + "/{environment_id}", methods=["DELETE"], content_types=ANY_BODY)
@@ -43,7 +46,8 @@ def delete_environment(ctx, project_id, environment_id):
 @bp.route(BASE + "/{environment_id}/resources", methods=["PUT"], content_types=ANY_BODY)
 @api.endpoint(bp, action="ModifyResourceInEnvironmentV3")
 def put_environment_resources(ctx, project_id, environment_id):
-    return ok(svc.put_resources(ctx.principal, project_of(ctx.principal), environment_id, ctx.json()))
+    return ok(svc.put_resources(ctx.principal, project_of(ctx.principal), environment_id,
+                                body_of(ctx, B.V3EnvironmentResources)))
 
 
 @bp.route(BASE + "/{environment_id}/resources", methods=["GET"], content_types=ANY_BODY)

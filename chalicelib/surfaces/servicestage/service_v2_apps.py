@@ -40,13 +40,6 @@ def bad(message: str, code: str = E_INVALID) -> BadRequest:
     return BadRequest(message, code=code)
 
 
-def body_of(ctx) -> dict:
-    data = ctx.json()
-    if not isinstance(data, dict):
-        raise bad("request body must be a JSON object")
-    return data
-
-
 def text(body: dict, key: str, *, required: bool = False, max_len: int | None = None, pattern=None,
          default=None, min_len: int = 0):
     value = body.get(key)
