@@ -3,6 +3,7 @@
 shape fails the test that made the request, whatever that test asserts itself."""
 from __future__ import annotations
 
+import functools
 import json
 
 from pydantic import ValidationError
@@ -12,6 +13,7 @@ violations: list[str] = []
 
 
 def _checked(view, model, method: str, path: str):
+    @functools.wraps(view)
     def wrapped(*args, **kwargs):
         response = view(*args, **kwargs)
         status = getattr(response, "status_code", 200)

@@ -12,7 +12,7 @@ import json
 from typing import Callable, Type
 
 from chalice import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib import audit
 from chalicelib.core import ids
@@ -132,6 +132,14 @@ def reject_unencodable(ctx: Ctx) -> None:
         if not _encodable(json.dumps(data, ensure_ascii=False)):
             raise Invalid("the request body holds text that is not valid Unicode (a lone surrogate escape)")
         ctx._json = data
+
+
+class Doc(BaseModel):
+    """A documented request body as its platform states it, for the platforms whose services keep their own rules
+    (EdgeGallery, ServiceStage): every field typed, unknown keys kept. A surface's ``body_of(ctx, Model)`` checks
+    the body against it (a wrong type: that platform's 400) and hands the services the object as sent; the
+    OpenAPI generator publishes the model."""
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
 def validate(model: Type[BaseModel], data):

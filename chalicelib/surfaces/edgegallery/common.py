@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.pagination import Window, offset_window
-from chalicelib.core.web import pydantic_message
+from chalicelib.core.web import Doc, pydantic_message  # noqa: F401  (Doc: the bodies_* models' base)
 from chalicelib.openapi.declare import reads
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
@@ -42,13 +42,6 @@ def datetime_str(ts: float | None = None) -> str:
 class Body(BaseModel):
     """Request bodies: unknown keys ignored (upstream Jackson), types strict."""
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
-
-
-class Doc(BaseModel):
-    """The documented fields of a request body, as the contract states them (``chalicelib.openapi`` publishes the
-    model): each field typed, unknown keys kept. :func:`body_of` checks a body against it and hands the services
-    the object as sent; the services' own rules (patterns, lengths, enums, cross-field) run after it."""
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
 @reads("body", arg=1)

@@ -11,6 +11,7 @@ from chalice import Blueprint, Response
 from chalicelib import audit
 from chalicelib.core.web import ANY_BODY, Surface
 from chalicelib.openapi.schemes import bearer
+from chalicelib.surfaces.msap.answers import answer
 from chalicelib.surfaces.msap.envelope import MsError, MsResult, ok, render_error
 from chalicelib.surfaces.msap.identity import SURFACE, authenticate
 
@@ -35,9 +36,10 @@ api = Surface(SURFACE, render_error, authenticate, error_model=MsError, success_
 endpoint = api.endpoint
 
 
-def _rpc(bp, path: str, method: str, auth: bool):
+def _rpc(bp, path: str, method: str, auth: bool, returns: type | None = None):
     """Route + MSAP endpoint: the handler ``fn(ctx)`` returns ``data`` (wrapped in the envelope) or a Response;
-    a successful POST is audited in the caller's tenant."""
+    a successful POST is audited in the caller's tenant. ``returns``: the type of ``data`` (``answers.py``); the
+    endpoint declares the whole body ``{code, msg, data}`` built from it (published, and checked by the tests)."""
     def decorate(fn):
         @functools.wraps(fn)
         def handler(ctx):
@@ -49,19 +51,20 @@ def _rpc(bp, path: str, method: str, auth: bool):
                 audit.record(SURFACE, fn.__name__, principal=ctx.principal, resource=path,
                              tenant_id=getattr(u, "tenant", None))
             return ok(result)
-        view = endpoint(bp, auth=auth, action=fn.__name__)(handler)
+        view = endpoint(bp, auth=auth, action=fn.__name__,
+                        returns=None if returns is None else answer(returns))(handler)
         bp.route(path, methods=[method], content_types=ANY_BODY)(view) if method == "POST" else \
             bp.route(path, methods=[method])(view)
         return fn
     return decorate
 
 
-def get(bp, path: str, *, auth: bool = True):
-    return _rpc(bp, path, "GET", auth)
+def get(bp, path: str, *, auth: bool = True, returns: type | None = None):
+    return _rpc(bp, path, "GET", auth, returns)
 
 
-def post(bp, path: str, *, auth: bool = True):
-    return _rpc(bp, path, "POST", auth)
+def post(bp, path: str, *, auth: bool = True, returns: type | None = None):
+    return _rpc(bp, path, "POST", auth, returns)
 
 ALL = [app, app_group, app_inst, env, deploy_config, pipelines, product, project, connection, configmap, data_auth,
        pipeline_perm, member, tenant]

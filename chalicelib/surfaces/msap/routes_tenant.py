@@ -4,7 +4,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from chalicelib.surfaces.msap import identity
+from chalicelib.surfaces.msap import answers as a, identity
 from chalicelib.surfaces.msap.blueprints import post, tenant as bp
 from chalicelib.surfaces.msap.identity import user_of
 from chalicelib.surfaces.msap.params import Model, body
@@ -17,7 +17,7 @@ class NewSubAccount(Model):
     orgName: Optional[str] = Field(None, max_length=64, title="部门")
 
 
-@post(bp, "/v1/tenant/createSubAccount")
+@post(bp, "/v1/tenant/createSubAccount", returns=a.CreatedSubAccount)
 def createSubAccount(ctx):
     b = body(ctx, NewSubAccount)
     u = identity.create_sub_account(user_of(ctx), b.userName, b.password, b.realName or b.userName, b.orgName or "")

@@ -10,17 +10,11 @@ pattern / length / enum checks and messages. A wrong type is the sub-API's own 4
 """
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from chalicelib.core.errors import BadRequest
-from chalicelib.core.web import pydantic_message
+from chalicelib.core.web import Doc, pydantic_message  # noqa: F401  (Doc: the bodies_* models' base)
 from chalicelib.openapi.declare import reads
-
-
-class Doc(BaseModel):
-    """The documented fields of a request body (or of an object inside one): each field typed and optional,
-    unknown keys kept. The body handed to the services is the object as sent, never this model."""
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
 @reads("body", arg=1)
