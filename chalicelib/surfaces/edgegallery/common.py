@@ -45,11 +45,28 @@ class Body(BaseModel):
 
 
 @reads("body", arg=1)
-def body_of(ctx, model: type[BaseModel], *, what: str = "request body") -> dict:
-    """The JSON object body, checked against ``model``: a wrong type is EdgeGallery's 400 (retCode 20002)."""
-    body = ctx.json()
+def body_of(ctx, model: type[BaseModel], *, what: str = "request body", required: bool = True) -> dict:
+    """The JSON object body, checked against ``model``: a wrong type is EdgeGallery's 400 (retCode 20002).
+    ``required=False``: an absent (or ``null``) body is ``{}``."""
+    body = ctx.json(required=required)
+    if body is None and not required:
+        return {}
     if not isinstance(body, dict):
         raise BadRequest(f"{what} must be a JSON object", code=20001)
+    try:
+        model.model_validate(body)
+    except ValidationError as exc:
+        raise BadRequest(pydantic_message(exc), code=20002) from None
+    return body
+
+
+@reads("body", arg=1)
+def items_of(ctx, model: type[BaseModel], *, what: str = "request body", not_array: int = 20001) -> list:
+    """The JSON array body, checked against ``model`` (a ``RootModel[list[...]]``): not an array is ``not_array``
+    (the code the service answers for it), a wrongly typed item EdgeGallery's 400 (retCode 20002)."""
+    body = ctx.json()
+    if not isinstance(body, list):
+        raise BadRequest(f"{what} must be a JSON array", code=not_array)
     try:
         model.model_validate(body)
     except ValidationError as exc:

@@ -1,25 +1,18 @@
 """Capability center: groups (5), capabilities (7), group query (8), stats (13, 15), capability query (17)."""
 from __future__ import annotations
 
-from chalicelib.core.errors import BadRequest
 from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_capabilities as caps
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
-from chalicelib.surfaces.edgegallery.common import window
-
-
-def _object(ctx) -> dict:
-    body = ctx.json()
-    if not isinstance(body, dict):
-        raise BadRequest("request body must be a JSON object", code=20001)
-    return body
+from chalicelib.surfaces.edgegallery.bodies_more import CapabilityGroupIn, CapabilityIn
+from chalicelib.surfaces.edgegallery.common import body_of, window
 
 
 # ---------------------------------------------------------------- 5 capability groups
 @bp.route(f"{V2}/capability-groups", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_capability_group(ctx):
-    return caps.group_view(caps.create_group(ctx.principal, _object(ctx)))
+    return caps.group_view(caps.create_group(ctx.principal, body_of(ctx, CapabilityGroupIn)))
 
 
 @bp.route(f"{V2}/capability-groups", methods=["GET"])
@@ -45,7 +38,7 @@ def delete_capability_group(ctx, id):  # noqa: A002
 @bp.route(f"{V2}/capabilities", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_capability(ctx):
-    return caps.view(caps.create(ctx.principal, _object(ctx)))
+    return caps.view(caps.create(ctx.principal, body_of(ctx, CapabilityIn)))
 
 
 @bp.route(f"{V2}/capabilities", methods=["GET"])
@@ -70,7 +63,7 @@ def delete_capability(ctx, id):  # noqa: A002
 @bp.route(f"{V2}/capabilities/{{id}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_capability(ctx, id):  # noqa: A002
-    return caps.view(caps.update(ctx.principal, id, _object(ctx)))
+    return caps.view(caps.update(ctx.principal, id, body_of(ctx, CapabilityIn)))
 
 
 # ---------------------------------------------------------------- 8, 13, 15

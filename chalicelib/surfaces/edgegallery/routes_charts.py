@@ -4,6 +4,8 @@ from __future__ import annotations
 from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_charts as charts
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+from chalicelib.surfaces.edgegallery.bodies_infra import HelmChartFileIn
+from chalicelib.surfaces.edgegallery.common import body_of
 
 BASE = f"{V2}/applications/{{applicationId}}/helmcharts"
 
@@ -49,5 +51,5 @@ def get_helm_chart_inner_file(ctx, applicationId, helmchartId):
 @bp.route(f"{BASE}/{{helmchartId}}/action/modify-inner-file", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def modify_helm_chart_inner_file(ctx, applicationId, helmchartId):
-    charts.modify_inner(ctx.principal, applicationId, helmchartId, ctx.json())
+    charts.modify_inner(ctx.principal, applicationId, helmchartId, body_of(ctx, HelmChartFileIn))
     return envelope.true()

@@ -12,6 +12,9 @@ from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_config as conf
 from chalicelib.surfaces.edgegallery import service_scripts as scripts
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+from chalicelib.surfaces.edgegallery.bodies_config import (AppCertificateIn, AppConfigurationIn, DnsRuleIn,
+                                                           ServiceProducedIn, ServiceRequiredIn, TrafficRuleIn)
+from chalicelib.surfaces.edgegallery.common import body_of
 
 APP = f"{V2}/applications/{{applicationId}}"
 CONF = f"{APP}/appconfiguration"
@@ -34,7 +37,7 @@ def get_app_configuration(ctx, applicationId):
 @bp.route(CONF, methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def put_app_configuration(ctx, applicationId):
-    conf.put_configuration(ctx.principal, applicationId, ctx.json())
+    conf.put_configuration(ctx.principal, applicationId, body_of(ctx, AppConfigurationIn))
     return envelope.true()
 
 
@@ -48,13 +51,14 @@ def get_app_certificate(ctx, applicationId):
 @bp.route(f"{CONF}/appcertificate", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_app_certificate(ctx, applicationId):
-    return conf.create_certificate(ctx.principal, applicationId, ctx.json(required=False))
+    # an absent body: both keys generated
+    return conf.create_certificate(ctx.principal, applicationId, body_of(ctx, AppCertificateIn, required=False))
 
 
 @bp.route(f"{CONF}/appcertificate", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_app_certificate(ctx, applicationId):
-    conf.update_certificate(ctx.principal, applicationId, ctx.json())
+    conf.update_certificate(ctx.principal, applicationId, body_of(ctx, AppCertificateIn))
     return envelope.true()
 
 
@@ -75,13 +79,13 @@ def list_dns_rules(ctx, applicationId):
 @bp.route(f"{CONF}/dnsrules", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_dns_rule(ctx, applicationId):
-    return conf.create_rule(ctx.principal, applicationId, conf.DNS, ctx.json())
+    return conf.create_rule(ctx.principal, applicationId, conf.DNS, body_of(ctx, DnsRuleIn))
 
 
 @bp.route(f"{CONF}/dnsrules/{{ruleId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_dns_rule(ctx, applicationId, ruleId):
-    conf.update_rule(ctx.principal, applicationId, conf.DNS, ruleId, ctx.json())
+    conf.update_rule(ctx.principal, applicationId, conf.DNS, ruleId, body_of(ctx, DnsRuleIn))
     return envelope.true()
 
 
@@ -102,13 +106,13 @@ def list_traffic_rules(ctx, applicationId):
 @bp.route(f"{CONF}/trafficrules", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_traffic_rule(ctx, applicationId):
-    return conf.create_rule(ctx.principal, applicationId, conf.TRAFFIC, ctx.json())
+    return conf.create_rule(ctx.principal, applicationId, conf.TRAFFIC, body_of(ctx, TrafficRuleIn))
 
 
 @bp.route(f"{CONF}/trafficrules/{{ruleId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_traffic_rule(ctx, applicationId, ruleId):
-    conf.update_rule(ctx.principal, applicationId, conf.TRAFFIC, ruleId, ctx.json())
+    conf.update_rule(ctx.principal, applicationId, conf.TRAFFIC, ruleId, body_of(ctx, TrafficRuleIn))
     return envelope.true()
 
 
@@ -129,13 +133,13 @@ def list_services_produced(ctx, applicationId):
 @bp.route(f"{CONF}/serviceproduceds", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_service_produced(ctx, applicationId):
-    return conf.create_produced(ctx.principal, applicationId, ctx.json())
+    return conf.create_produced(ctx.principal, applicationId, body_of(ctx, ServiceProducedIn))
 
 
 @bp.route(f"{CONF}/serviceproduceds/{{appServiceProducedId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_service_produced(ctx, applicationId, appServiceProducedId):
-    conf.update_produced(ctx.principal, applicationId, appServiceProducedId, ctx.json())
+    conf.update_produced(ctx.principal, applicationId, appServiceProducedId, body_of(ctx, ServiceProducedIn))
     return envelope.true()
 
 
@@ -156,13 +160,13 @@ def list_services_required(ctx, applicationId):
 @bp.route(f"{CONF}/servicerequireds", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_service_required(ctx, applicationId):
-    return conf.create_required(ctx.principal, applicationId, ctx.json())
+    return conf.create_required(ctx.principal, applicationId, body_of(ctx, ServiceRequiredIn))
 
 
 @bp.route(f"{CONF}/servicerequireds/{{serviceRequiredId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_service_required(ctx, applicationId, serviceRequiredId):
-    conf.update_required(ctx.principal, applicationId, serviceRequiredId, ctx.json())
+    conf.update_required(ctx.principal, applicationId, serviceRequiredId, body_of(ctx, ServiceRequiredIn))
     return envelope.true()
 
 

@@ -7,6 +7,8 @@ from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_containerimages as images
 from chalicelib.surfaces.edgegallery import workflows_container as ops
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+from chalicelib.surfaces.edgegallery.bodies_infra import ContainerImageIn
+from chalicelib.surfaces.edgegallery.common import body_of
 
 BASE = f"{V2}/containerimages"
 
@@ -33,7 +35,7 @@ def synchronize_container_images(ctx):
 @bp.route(f"{BASE}/{{imageId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def modify_container_image(ctx, imageId):
-    return images.modify(ctx.principal, imageId, ctx.json())
+    return images.modify(ctx.principal, imageId, body_of(ctx, ContainerImageIn))
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["DELETE"], content_types=ANY_BODY)

@@ -5,6 +5,8 @@ from chalicelib.core.errors import BadRequest
 from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_files as files
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+from chalicelib.surfaces.edgegallery.bodies_more import FileIdsIn
+from chalicelib.surfaces.edgegallery.common import items_of
 
 BASE = f"{V2}/upload-files"
 FORM_LIMIT = 10 * files.MiB + 64 * 1024
@@ -49,21 +51,25 @@ def download_sdk(ctx, fileId):
     return envelope.attachment(data, name, "application/octet-stream")
 
 
+def _file_ids(ctx) -> list:
+    return items_of(ctx, FileIdsIn, what="body", not_array=20002)
+
+
 @bp.route(f"{BASE}/action/download-sample-code", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def download_sample_code(ctx):
-    return envelope.attachment(files.tgz(files.sample_files(ctx.principal, ctx.json())), "sample-code.tgz",
+    return envelope.attachment(files.tgz(files.sample_files(ctx.principal, _file_ids(ctx))), "sample-code.tgz",
                                "application/octet-stream")
 
 
 @bp.route(f"{BASE}/action/get-sample-code-structure", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def sample_code_structure(ctx):
-    return files.sample_tree(files.sample_files(ctx.principal, ctx.json()))
+    return files.sample_tree(files.sample_files(ctx.principal, _file_ids(ctx)))
 
 
 @bp.route(f"{BASE}/action/get-sample-code-content", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def sample_code_content(ctx):
-    generated = files.sample_files(ctx.principal, ctx.json())
+    generated = files.sample_files(ctx.principal, _file_ids(ctx))
     return envelope.text(files.sample_content(generated, ctx.query.get("fileName")))

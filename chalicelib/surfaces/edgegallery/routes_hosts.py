@@ -1,19 +1,12 @@
 """MEP hosts (group 4) and flavors (group 9)."""
 from __future__ import annotations
 
-from chalicelib.core.errors import BadRequest
 from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_flavors as flavors
 from chalicelib.surfaces.edgegallery import service_hosts as hosts
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
-from chalicelib.surfaces.edgegallery.common import window
-
-
-def _object(ctx) -> dict:
-    body = ctx.json()
-    if not isinstance(body, dict):
-        raise BadRequest("request body must be a JSON object", code=20001)
-    return body
+from chalicelib.surfaces.edgegallery.bodies_infra import FlavorIn, MepHostIn
+from chalicelib.surfaces.edgegallery.common import body_of, window
 
 
 # ---------------------------------------------------------------- 4 mep hosts
@@ -29,7 +22,7 @@ def list_mephosts(ctx):
 @bp.route(f"{V2}/mephosts", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_mephost(ctx):
-    hosts.create(ctx.principal, _object(ctx))
+    hosts.create(ctx.principal, body_of(ctx, MepHostIn))
     return envelope.true()
 
 
@@ -42,7 +35,7 @@ def get_mephost(ctx, mephostId):
 @bp.route(f"{V2}/mephosts/{{mephostId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_mephost(ctx, mephostId):
-    hosts.update(ctx.principal, mephostId, _object(ctx))
+    hosts.update(ctx.principal, mephostId, body_of(ctx, MepHostIn))
     return envelope.true()
 
 
@@ -75,7 +68,7 @@ def list_flavors(ctx):
 @bp.route(f"{V2}/flavors", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_flavor(ctx):
-    return flavors.view(flavors.create(ctx.principal, _object(ctx)))
+    return flavors.view(flavors.create(ctx.principal, body_of(ctx, FlavorIn)))
 
 
 @bp.route(f"{V2}/flavors/{{flavorId}}", methods=["GET"])

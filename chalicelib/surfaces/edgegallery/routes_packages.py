@@ -3,24 +3,17 @@ from __future__ import annotations
 
 from chalice import Response
 
-from chalicelib.core.errors import BadRequest
 from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_appops as appops
 from chalicelib.surfaces.edgegallery import service_packages as packages
 from chalicelib.surfaces.edgegallery import service_released as released
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
-from chalicelib.surfaces.edgegallery.common import window
+from chalicelib.surfaces.edgegallery.bodies_more import PackageFileIn, PackageRefsIn, PublishAppIn, SelectMepHostIn
+from chalicelib.surfaces.edgegallery.common import body_of, items_of, window
 
 APP = f"{V2}/applications/{{applicationId}}"
 PKG = f"{V2}/apppackages/{{packageId}}"
 REL = f"{V2}/released-packages"
-
-
-def _object(ctx, required: bool = True):
-    body = ctx.json(required=required)
-    if not isinstance(body, dict):
-        raise BadRequest("request body must be a JSON object", code=20001)
-    return body
 
 
 # ---------------------------------------------------------------- 24 App-operation
@@ -59,14 +52,14 @@ def get_atp_test(ctx, applicationId, atpTestId):
 @bp.route(f"{APP}/action/release", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def release_application(ctx, applicationId):
-    appops.release(ctx.principal, applicationId, ctx.json(required=False))
+    appops.release(ctx.principal, applicationId, body_of(ctx, PublishAppIn, required=False))  # absent: price 0
     return envelope.true()
 
 
 @bp.route(f"{APP}/action/sel-mephost", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def select_mephost(ctx, applicationId):
-    appops.select_host(ctx.principal, applicationId, ctx.json())
+    appops.select_host(ctx.principal, applicationId, body_of(ctx, SelectMepHostIn))
     return envelope.true()
 
 
@@ -87,7 +80,7 @@ def download_app_package(ctx, packageId):
 @bp.route(f"{PKG}/action/get-file-content", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def get_package_file(ctx, packageId):
-    return packages.file_content(ctx.principal, packageId, ctx.json())
+    return packages.file_content(ctx.principal, packageId, body_of(ctx, PackageFileIn))
 
 
 @bp.route(f"{PKG}/action/get-pkg-structure", methods=["GET"])
@@ -99,7 +92,7 @@ def get_package_structure(ctx, packageId):
 @bp.route(f"{PKG}/action/update-file-content", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_package_file(ctx, packageId):
-    return packages.update_file(ctx.principal, packageId, ctx.json())
+    return packages.update_file(ctx.principal, packageId, body_of(ctx, PackageFileIn))
 
 
 @bp.route(f"{PKG}/action/zip-package", methods=["POST"], content_types=ANY_BODY)
@@ -120,7 +113,7 @@ def list_released_packages(ctx):
 @bp.route(REL, methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def synchronize_packages(ctx):
-    released.synchronize(ctx.principal, ctx.json())
+    released.synchronize(ctx.principal, items_of(ctx, PackageRefsIn))
     return envelope.true()
 
 
@@ -134,14 +127,14 @@ def delete_released_package(ctx, packageId):
 @bp.route(f"{REL}/{{packageId}}/action/release", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def release_package(ctx, packageId):
-    released.release(ctx.principal, packageId, ctx.json(required=False))
+    released.release(ctx.principal, packageId, body_of(ctx, PublishAppIn, required=False))  # absent: price 0
     return envelope.true()
 
 
 @bp.route(f"{REL}/{{packageId}}/action/get-file-content", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def get_released_file(ctx, packageId):
-    return released.file_content(ctx.principal, packageId, ctx.json())
+    return released.file_content(ctx.principal, packageId, body_of(ctx, PackageFileIn))
 
 
 @bp.route(f"{REL}/{{packageId}}/action/get-pkg-structure", methods=["GET"])
@@ -153,4 +146,4 @@ def get_released_structure(ctx, packageId):
 @bp.route(f"{REL}/{{packageId}}/action/edit-file-content", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def edit_released_file(ctx, packageId):
-    return released.edit_file(ctx.principal, packageId, ctx.json())
+    return released.edit_file(ctx.principal, packageId, body_of(ctx, PackageFileIn))

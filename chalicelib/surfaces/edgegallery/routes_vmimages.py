@@ -6,6 +6,8 @@ from chalice import Response
 from chalicelib.surfaces.edgegallery import envelope
 from chalicelib.surfaces.edgegallery import service_vmimages as images
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+from chalicelib.surfaces.edgegallery.bodies_infra import UploadUrlIn, VmImageIn, VmImageQueryIn
+from chalicelib.surfaces.edgegallery.common import body_of
 
 BASE = f"{V2}/vmimages"
 
@@ -18,15 +20,14 @@ def _empty() -> Response:
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_vm_image(ctx):
-    images.create(ctx.principal, ctx.json())
+    images.create(ctx.principal, body_of(ctx, VmImageIn))
     return envelope.true()
 
 
 @bp.route(f"{BASE}/action/get-list", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def list_vm_images(ctx):
-    body = ctx.json(required=False)
-    return images.query(ctx.principal, body if body != {} else {})
+    return images.query(ctx.principal, body_of(ctx, VmImageQueryIn, required=False))  # absent: no filter
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["GET"])
@@ -38,7 +39,7 @@ def get_vm_image(ctx, imageId):
 @bp.route(f"{BASE}/{{imageId}}", methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_vm_image(ctx, imageId):
-    images.update(ctx.principal, imageId, ctx.json())
+    images.update(ctx.principal, imageId, body_of(ctx, VmImageIn))
     return envelope.true()
 
 
@@ -81,8 +82,8 @@ def merge_vm_image(ctx, imageId):
 @endpoint(bp)
 def vm_image_upload_url(ctx, imageId):
     """Extension (not upstream): a presigned POST for uploading a multi-GB image file straight to S3."""
-    body = ctx.json()
-    return images.upload_url(ctx.principal, imageId, body.get("fileName") if isinstance(body, dict) else None)
+    body = body_of(ctx, UploadUrlIn)
+    return images.upload_url(ctx.principal, imageId, body.get("fileName"))
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/download", methods=["GET"])

@@ -6,6 +6,8 @@ from chalicelib.surfaces.edgegallery import service_networks as nets
 from chalicelib.surfaces.edgegallery import service_vms as vms
 from chalicelib.surfaces.edgegallery import workflows_vm as ops
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
+from chalicelib.surfaces.edgegallery.bodies_infra import NetworkIn, VmIn
+from chalicelib.surfaces.edgegallery.common import body_of
 
 APP = f"{V2}/applications/{{applicationId}}"
 VM = f"{APP}/vms/{{vmId}}"
@@ -22,7 +24,7 @@ def list_vms(ctx, applicationId):
 @bp.route(f"{APP}/vms", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_vm(ctx, applicationId):
-    return vms.view(vms.create(ctx.principal, applicationId, ctx.json()))
+    return vms.view(vms.create(ctx.principal, applicationId, body_of(ctx, VmIn)))
 
 
 @bp.route(VM, methods=["GET"])
@@ -34,7 +36,7 @@ def get_vm(ctx, applicationId, vmId):
 @bp.route(VM, methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_vm(ctx, applicationId, vmId):
-    vms.update(ctx.principal, applicationId, vmId, ctx.json())
+    vms.update(ctx.principal, applicationId, vmId, body_of(ctx, VmIn))
     return envelope.true()
 
 
@@ -55,7 +57,7 @@ def list_networks(ctx, applicationId):
 @bp.route(f"{APP}/networks", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp)
 def create_network(ctx, applicationId):
-    return nets.view(nets.create(ctx.principal, applicationId, ctx.json()))
+    return nets.view(nets.create(ctx.principal, applicationId, body_of(ctx, NetworkIn)))
 
 
 @bp.route(NET, methods=["GET"])
@@ -67,7 +69,7 @@ def get_network(ctx, applicationId, networkId):
 @bp.route(NET, methods=["PUT"], content_types=ANY_BODY)
 @endpoint(bp)
 def update_network(ctx, applicationId, networkId):
-    nets.update(ctx.principal, applicationId, networkId, ctx.json())
+    nets.update(ctx.principal, applicationId, networkId, body_of(ctx, NetworkIn))
     return envelope.true()
 
 
