@@ -286,7 +286,11 @@ class _Schemas:
         if self.models:
             mapping, top = models_json_schema([(m, "validation") for m in self.models],
                                               ref_template="#/components/schemas/{model}")
-            comps.update(top.get("$defs", {}))
+            defs = top.get("$defs", {})
+            clash = sorted(n for n in defs if n in comps and comps[n] != defs[n])
+            if clash:  # a model named like a schema of another kind (a MobiledgeX table): one would hide the other
+                raise ValueError(f"two different schemas named {', '.join(clash)}: rename the model")
+            comps.update(defs)
             self._refs = {m: mapping[(m, "validation")] for m in self.models}
         return comps
 

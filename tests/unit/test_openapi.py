@@ -217,3 +217,15 @@ def test_declared_response_models_are_published_and_every_answer_is_checked(docs
     assert len(contract_check.violations) == 1, contract_check.violations
     assert contract_check.violations[0].startswith("GET /edgeplane/v1/health answered a body that is not its Health")
     contract_check.violations.clear()
+
+
+def test_a_model_named_like_a_schema_table_fails_the_generation():
+    from pydantic import BaseModel
+    schemas = generate._Schemas()
+    schemas.custom("x", lambda v: ({"$ref": "#/components/schemas/OrmapiUser"}, {"OrmapiUser": {"type": "object"}}))
+
+    class OrmapiUser(BaseModel):
+        Name: str
+    schemas.model(OrmapiUser)
+    with pytest.raises(ValueError, match="OrmapiUser"):
+        schemas.finish()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.surfaces.mobiledgex import envelope, service_apps as apps
+from chalicelib.surfaces.mobiledgex import answers as A
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import regional_body
 
@@ -12,43 +13,43 @@ DEPLOY = "OrmapiRegionDeploymentCloudletRequest"
 
 
 @bp.route(f"{API}/auth/ctrl/AddAppAlertPolicy", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="AddAppAlertPolicy")
+@endpoint(bp, action="AddAppAlertPolicy", returns=A.CtrlResult)
 def add_app_alert_policy(ctx):
     return apps.change_alert_policy(ctx.principal, *regional_body(ctx, ALERT), add=True)
 
 
 @bp.route(f"{API}/auth/ctrl/RemoveAppAlertPolicy", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="RemoveAppAlertPolicy")
+@endpoint(bp, action="RemoveAppAlertPolicy", returns=A.CtrlResult)
 def remove_app_alert_policy(ctx):
     return apps.change_alert_policy(ctx.principal, *regional_body(ctx, ALERT), add=False)
 
 
 @bp.route(f"{API}/auth/ctrl/AddAppAutoProvPolicy", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="AddAppAutoProvPolicy")
+@endpoint(bp, action="AddAppAutoProvPolicy", returns=A.CtrlResult)
 def add_app_auto_prov_policy(ctx):
     return apps.change_auto_prov_policy(ctx.principal, *regional_body(ctx, PROV), add=True)
 
 
 @bp.route(f"{API}/auth/ctrl/RemoveAppAutoProvPolicy", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="RemoveAppAutoProvPolicy")
+@endpoint(bp, action="RemoveAppAutoProvPolicy", returns=A.CtrlResult)
 def remove_app_auto_prov_policy(ctx):
     return apps.change_auto_prov_policy(ctx.principal, *regional_body(ctx, PROV), add=False)
 
 
 @bp.route(f"{API}/auth/ctrl/CreateApp", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="CreateApp")
+@endpoint(bp, action="CreateApp", returns=A.CtrlResult)
 def create_app(ctx):
     return apps.create(ctx.principal, *regional_body(ctx, W))
 
 
 @bp.route(f"{API}/auth/ctrl/DeleteApp", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteApp")
+@endpoint(bp, action="DeleteApp", returns=A.CtrlResult)
 def delete_app(ctx):
     return apps.delete(ctx.principal, *regional_body(ctx, W))
 
 
 @bp.route(f"{API}/auth/ctrl/UpdateApp", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="UpdateApp")
+@endpoint(bp, action="UpdateApp", returns=A.CtrlResult)
 def update_app(ctx):
     return apps.update(ctx.principal, *regional_body(ctx, W))
 

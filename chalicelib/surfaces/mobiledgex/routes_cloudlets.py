@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.surfaces.mobiledgex import envelope, service_cloudlets as cloudlets
+from chalicelib.surfaces.mobiledgex import answers as A
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import regional_body
 
@@ -36,33 +37,33 @@ def update_cloudlet(ctx):
 
 
 @bp.route(f"{API}/auth/ctrl/AddCloudletAllianceOrg", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="AddCloudletAllianceOrg")
+@endpoint(bp, action="AddCloudletAllianceOrg", returns=A.CtrlResult)
 def add_cloudlet_alliance_org(ctx):
     return cloudlets.change_alliance_org(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletAllianceOrg"),
                                          add=True)
 
 
 @bp.route(f"{API}/auth/ctrl/RemoveCloudletAllianceOrg", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="RemoveCloudletAllianceOrg")
+@endpoint(bp, action="RemoveCloudletAllianceOrg", returns=A.CtrlResult)
 def remove_cloudlet_alliance_org(ctx):
     return cloudlets.change_alliance_org(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletAllianceOrg"),
                                          add=False)
 
 
 @bp.route(f"{API}/auth/ctrl/AddCloudletResMapping", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="AddCloudletResMapping")
+@endpoint(bp, action="AddCloudletResMapping", returns=A.CtrlResult)
 def add_cloudlet_res_mapping(ctx):
     return cloudlets.change_res_mapping(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletResMap"), add=True)
 
 
 @bp.route(f"{API}/auth/ctrl/RemoveCloudletResMapping", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="RemoveCloudletResMapping")
+@endpoint(bp, action="RemoveCloudletResMapping", returns=A.CtrlResult)
 def remove_cloudlet_res_mapping(ctx):
     return cloudlets.change_res_mapping(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletResMap"), add=False)
 
 
 @bp.route(f"{API}/auth/ctrl/FindFlavorMatch", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="FindFlavorMatch")
+@endpoint(bp, action="FindFlavorMatch", returns=A.FlavorMatch)
 def find_flavor_match(ctx):
     return cloudlets.find_flavor_match(ctx.principal, *regional_body(ctx, "OrmapiRegionFlavorMatch"))
 
@@ -74,43 +75,43 @@ def show_flavors_for_cloudlet(ctx):
 
 
 @bp.route(f"{API}/auth/ctrl/GenerateAccessKey", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GenerateAccessKey")
+@endpoint(bp, action="GenerateAccessKey", returns=A.CtrlResult)
 def generate_access_key(ctx):
     return cloudlets.generate_access_key(ctx.principal, *regional_body(ctx, WK))
 
 
 @bp.route(f"{API}/auth/ctrl/RevokeAccessKey", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="RevokeAccessKey")
+@endpoint(bp, action="RevokeAccessKey", returns=A.CtrlResult)
 def revoke_access_key(ctx):
     return cloudlets.revoke_access_key(ctx.principal, *regional_body(ctx, WK))
 
 
 @bp.route(f"{API}/auth/ctrl/GetCloudletManifest", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GetCloudletManifest")
+@endpoint(bp, action="GetCloudletManifest", returns=A.CloudletManifest)
 def get_cloudlet_manifest(ctx):
     return cloudlets.manifest(ctx.principal, *regional_body(ctx, WK))
 
 
 @bp.route(f"{API}/auth/ctrl/GetCloudletGPUDriverLicenseConfig", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GetCloudletGPUDriverLicenseConfig")
+@endpoint(bp, action="GetCloudletGPUDriverLicenseConfig", returns=A.CtrlResult)
 def get_cloudlet_gpu_driver_license_config(ctx):
     return cloudlets.gpu_license_config(ctx.principal, *regional_body(ctx, WK))
 
 
 @bp.route(f"{API}/auth/ctrl/GetCloudletProps", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GetCloudletProps")
+@endpoint(bp, action="GetCloudletProps", returns=A.CloudletProps)
 def get_cloudlet_props(ctx):
     return cloudlets.props(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletProps"))
 
 
 @bp.route(f"{API}/auth/ctrl/GetCloudletResourceQuotaProps", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GetCloudletResourceQuotaProps")
+@endpoint(bp, action="GetCloudletResourceQuotaProps", returns=A.CloudletResourceQuotaProps)
 def get_cloudlet_resource_quota_props(ctx):
     return cloudlets.quota_props(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletResourceQuotaProps"))
 
 
 @bp.route(f"{API}/auth/ctrl/GetCloudletResourceUsage", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GetCloudletResourceUsage")
+@endpoint(bp, action="GetCloudletResourceUsage", returns=A.CloudletResourceUsage)
 def get_cloudlet_resource_usage(ctx):
     return cloudlets.resource_usage(ctx.principal, *regional_body(ctx, "OrmapiRegionCloudletResourceUsage"))
 

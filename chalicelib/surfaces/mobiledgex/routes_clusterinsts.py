@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.surfaces.mobiledgex import envelope, service_clusterinsts as clusters
+from chalicelib.surfaces.mobiledgex import answers as A
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import regional_body
 
@@ -22,7 +23,7 @@ def delete_cluster_inst(ctx):
 
 
 @bp.route(f"{API}/auth/ctrl/DeleteIdleReservableClusterInsts", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteIdleReservableClusterInsts")
+@endpoint(bp, action="DeleteIdleReservableClusterInsts", returns=A.CtrlResult)
 def delete_idle_reservable_cluster_insts(ctx):
     return clusters.delete_idle_reservable(ctx.principal, *regional_body(ctx, IDLE))
 

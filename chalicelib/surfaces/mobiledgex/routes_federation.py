@@ -10,6 +10,7 @@ from chalicelib.surfaces.mobiledgex import envelope
 from chalicelib.surfaces.mobiledgex import service_federation as fed
 from chalicelib.surfaces.mobiledgex import service_fedguest as guest
 from chalicelib.surfaces.mobiledgex import service_fedhost as host
+from chalicelib.surfaces.mobiledgex import answers as A
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import bind
 
@@ -25,56 +26,56 @@ def _empty_or(result):
 
 # ---------------------------------------------------------------- FederationGuest
 @bp.route(f"{FED}/consumer/create", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="CreateFederationGuest")
+@endpoint(bp, action="CreateFederationGuest", returns=A.Result)
 def create_federation_guest(ctx):
     return guest.create(ctx.principal, *bind(ctx, CONSUMER))
 
 
 @bp.route(f"{FED}/consumer/delete", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteFederationGuest")
+@endpoint(bp, action="DeleteFederationGuest", returns=A.Result)
 def delete_federation_guest(ctx):
     return guest.delete(ctx.principal, *bind(ctx, CONSUMER))
 
 
 @bp.route(f"{FED}/consumer/gennotifykey", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GenerateFederationGuestNotifyKey")
+@endpoint(bp, action="GenerateFederationGuestNotifyKey", returns=A.Result)
 def generate_federation_guest_notify_key(ctx):
     return guest.generate_notify_key(ctx.principal, *bind(ctx, CONSUMER))
 
 
 @bp.route(f"{FED}/consumer/generatenotifykey", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GenerateFederationGuestNotifyKey")
+@endpoint(bp, action="GenerateFederationGuestNotifyKey", returns=A.Result)
 def generate_federation_guest_notify_key_server_path(ctx):
     """The path upstream's server registers (the spec and CLI say gennotifykey, catalog §7.8)."""
     return guest.generate_notify_key(ctx.principal, *bind(ctx, CONSUMER))
 
 
 @bp.route(f"{FED}/consumer/setapikey", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="SetFederationGuestAPIKey")
+@endpoint(bp, action="SetFederationGuestAPIKey", returns=A.Result)
 def set_federation_guest_api_key(ctx):
     return guest.set_api_key(ctx.principal, *bind(ctx, CONSUMER))
 
 
 @bp.route(f"{FED}/consumer/update", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="UpdateFederationGuest")
+@endpoint(bp, action="UpdateFederationGuest", returns=A.Result)
 def update_federation_guest(ctx):
     return guest.update(ctx.principal, *bind(ctx, CONSUMER))
 
 
 @bp.route(f"{FED}/consumer/zone/deregister", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeregisterGuestZone")
+@endpoint(bp, action="DeregisterGuestZone", returns=A.Result)
 def deregister_guest_zone(ctx):
     return guest.deregister_zones(ctx.principal, *bind(ctx, "OrmapiFederatedZoneRegRequest"))
 
 
 @bp.route(f"{FED}/consumer/zone/register", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="RegisterGuestZone")
+@endpoint(bp, action="RegisterGuestZone", returns=A.Result)
 def register_guest_zone(ctx):
     return guest.register_zones(ctx.principal, *bind(ctx, "OrmapiFederatedZoneRegRequest"))
 
 
 @bp.route(f"{FED}/consumer/zone/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowGuestZone")
+@endpoint(bp, action="ShowGuestZone", returns=A.GuestZones)
 def show_guest_zone(ctx):
     return envelope.array(guest.show_zones(ctx.principal, fed.show_filter(ctx, "OrmapiConsumerZone")))
 
@@ -89,7 +90,7 @@ def _unsafe_delete(ctx, kind: str, schema: str, action: str):
 
 
 @bp.route(f"{FED}/provider/app/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowHostApp")
+@endpoint(bp, action="ShowHostApp", returns=A.HostApps)
 def show_host_app(ctx):
     return _show_partner(ctx, P_APP, "OrmapiProviderApp", ("ArtefactIds", "DeploymentZones"))
 
@@ -101,7 +102,7 @@ def unsafe_delete_host_app(ctx):
 
 
 @bp.route(f"{FED}/provider/appinst/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowHostAppInst")
+@endpoint(bp, action="ShowHostAppInst", returns=A.HostAppInsts)
 def show_host_app_inst(ctx):
     return _show_partner(ctx, P_APPINST, "OrmapiProviderAppInst")
 
@@ -113,7 +114,7 @@ def unsafe_delete_host_app_inst(ctx):
 
 
 @bp.route(f"{FED}/provider/artefact/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowHostArtefact")
+@endpoint(bp, action="ShowHostArtefact", returns=A.HostArtefacts)
 def show_host_artefact(ctx):
     return _show_partner(ctx, P_ARTEFACT, "OrmapiProviderArtefact", ("FileIds",))
 
@@ -125,7 +126,7 @@ def unsafe_delete_host_artefact(ctx):
 
 
 @bp.route(f"{FED}/provider/image/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowHostImage")
+@endpoint(bp, action="ShowHostImage", returns=A.HostImages)
 def show_host_image(ctx):
     return _show_partner(ctx, P_IMAGE, "OrmapiProviderImage")
 
@@ -138,19 +139,19 @@ def unsafe_delete_host_image(ctx):
 
 # ---------------------------------------------------------------- FederationHost
 @bp.route(f"{FED}/provider/create", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="CreateFederationHost")
+@endpoint(bp, action="CreateFederationHost", returns=A.FederationProviderInfo)
 def create_federation_host(ctx):
     return host.create(ctx.principal, *bind(ctx, PROVIDER))
 
 
 @bp.route(f"{FED}/provider/delete", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteFederationHost")
+@endpoint(bp, action="DeleteFederationHost", returns=A.Result)
 def delete_federation_host(ctx):
     return host.delete(ctx.principal, *bind(ctx, PROVIDER))
 
 
 @bp.route(f"{FED}/provider/generateapikey", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="GenerateFederationHostAPIKey")
+@endpoint(bp, action="GenerateFederationHostAPIKey", returns=A.FederationProviderInfo)
 def generate_federation_host_api_key(ctx):
     return host.generate_api_key(ctx.principal, *bind(ctx, PROVIDER))
 
@@ -162,56 +163,56 @@ def set_federation_host_notify_key(ctx):
 
 
 @bp.route(f"{FED}/provider/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowFederationHost")
+@endpoint(bp, action="ShowFederationHost", returns=A.FederationHosts)
 def show_federation_host(ctx):
     return envelope.array(host.show(ctx.principal, fed.show_filter(ctx, PROVIDER, ignore=_SECRETS)))
 
 
 @bp.route(f"{FED}/provider/update", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="UpdateFederationHost")
+@endpoint(bp, action="UpdateFederationHost", returns=A.Result)
 def update_federation_host(ctx):
     return host.update(ctx.principal, *bind(ctx, PROVIDER))
 
 
 @bp.route(f"{FED}/provider/zone/share", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShareHostZone")
+@endpoint(bp, action="ShareHostZone", returns=A.Result)
 def share_host_zone(ctx):
     return host.share_zones(ctx.principal, *bind(ctx, "OrmapiFederatedZoneShareRequest"))
 
 
 @bp.route(f"{FED}/provider/zone/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowHostZone")
+@endpoint(bp, action="ShowHostZone", returns=A.HostZones)
 def show_host_zone(ctx):
     return envelope.array(host.show_zones(ctx.principal, fed.show_filter(ctx, "OrmapiProviderZone")))
 
 
 @bp.route(f"{FED}/provider/zone/unshare", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="UnshareHostZone")
+@endpoint(bp, action="UnshareHostZone", returns=A.Result)
 def unshare_host_zone(ctx):
     return host.unshare_zones(ctx.principal, *bind(ctx, "OrmapiFederatedZoneShareRequest"))
 
 
 @bp.route(f"{FED}/provider/zonebase/create", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="CreateHostZoneBase")
+@endpoint(bp, action="CreateHostZoneBase", returns=A.Result)
 def create_host_zone_base(ctx):
     return host.create_zone_base(ctx.principal, *bind(ctx, "OrmapiProviderZoneBase"))
 
 
 @bp.route(f"{FED}/provider/zonebase/delete", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteHostZoneBase")
+@endpoint(bp, action="DeleteHostZoneBase", returns=A.Result)
 def delete_host_zone_base(ctx):
     return host.delete_zone_base(ctx.principal, *bind(ctx, "OrmapiProviderZoneBase"))
 
 
 @bp.route(f"{FED}/provider/zonebase/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowHostZoneBase")
+@endpoint(bp, action="ShowHostZoneBase", returns=A.HostZoneBases)
 def show_host_zone_base(ctx):
     return envelope.array(host.show_zone_bases(
         ctx.principal, fed.show_filter(ctx, "OrmapiProviderZoneBase", ignore=("Cloudlets",))))
 
 
 @bp.route(f"{FED}/provider/zonebase/update", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="UpdateHostZoneBase")
+@endpoint(bp, action="UpdateHostZoneBase", returns=A.Result)
 def update_host_zone_base(ctx):
     return host.update_zone_base(ctx.principal, *bind(ctx, "OrmapiProviderZoneBase"))
 
@@ -230,31 +231,31 @@ def onboard_guest_app(ctx):
 
 
 @bp.route(f"{FED}/consumer/app/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowGuestApp")
+@endpoint(bp, action="ShowGuestApp", returns=A.GuestApps)
 def show_guest_app(ctx):
     return envelope.array(guest.show_apps(ctx.principal, fed.show_filter(ctx, "OrmapiConsumerApp",
                                                                          ignore=("ImageIds",))))
 
 
 @bp.route(f"{FED}/consumer/image/create", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="CreateGuestImage")
+@endpoint(bp, action="CreateGuestImage", returns=A.Result)
 def create_guest_image(ctx):
     return guest.create_image(ctx.principal, *bind(ctx, "OrmapiConsumerImage"))
 
 
 @bp.route(f"{FED}/consumer/image/delete", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteGuestImage")
+@endpoint(bp, action="DeleteGuestImage", returns=A.Result)
 def delete_guest_image(ctx):
     return guest.delete_image(ctx.principal, *bind(ctx, "OrmapiConsumerImage"))
 
 
 @bp.route(f"{FED}/consumer/image/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowGuestImage")
+@endpoint(bp, action="ShowGuestImage", returns=A.GuestImages)
 def show_guest_image(ctx):
     return envelope.array(guest.show_images(ctx.principal, fed.show_filter(ctx, "OrmapiConsumerImage")))
 
 
 @bp.route(f"{FED}/consumer/show", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="ShowFederation")
+@endpoint(bp, action="ShowFederation", returns=A.FederationGuests)
 def show_federation(ctx):
     return envelope.array(guest.show(ctx.principal, fed.show_filter(ctx, CONSUMER, ignore=_SECRETS)))

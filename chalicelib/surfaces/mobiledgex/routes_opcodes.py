@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.surfaces.mobiledgex import envelope, service_opcodes as opcodes
+from chalicelib.surfaces.mobiledgex import answers as A
 from chalicelib.surfaces.mobiledgex.blueprint import ANY_BODY, API, bp, endpoint
 from chalicelib.surfaces.mobiledgex.common import regional_body
 
@@ -9,13 +10,13 @@ W = "OrmapiRegionOperatorCode"
 
 
 @bp.route(f"{API}/auth/ctrl/CreateOperatorCode", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="CreateOperatorCode")
+@endpoint(bp, action="CreateOperatorCode", returns=A.CtrlResult)
 def create_operator_code(ctx):
     return opcodes.create(ctx.principal, *regional_body(ctx, W))
 
 
 @bp.route(f"{API}/auth/ctrl/DeleteOperatorCode", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, action="DeleteOperatorCode")
+@endpoint(bp, action="DeleteOperatorCode", returns=A.CtrlResult)
 def delete_operator_code(ctx):
     return opcodes.delete(ctx.principal, *regional_body(ctx, W))
 

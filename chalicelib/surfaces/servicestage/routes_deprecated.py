@@ -9,6 +9,7 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.core.errors import Unavailable
+from chalicelib.surfaces.servicestage import answers_cse as C
 from chalicelib.surfaces.servicestage import bodies_cse as B
 from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_deprecated as dep
@@ -21,7 +22,7 @@ metric_api = family(envelope.render_registry, authenticate, envelope.RegistryErr
 
 
 @bp.route("/v3/{project_id}/configuration/items", methods=["GET"], content_types=ANY_BODY)
-@engine_svcstg_api.endpoint(bp, action="config_items")
+@engine_svcstg_api.endpoint(bp, action="config_items", returns=C.ConfigItems)
 def config_items(ctx, project_id):
     project = project_of(ctx.principal)
     body, rev = dep.config_items(project, ctx.query, ctx.header("x-environment"))

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from chalicelib import audit
 from chalicelib.core.errors import DomainError
+from chalicelib.surfaces.servicestage import answers_cse as C
 from chalicelib.surfaces.servicestage import bodies_cse as B
 from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import service_git as svc
@@ -92,19 +93,19 @@ def _content(body: dict) -> bytes:
 
 # ------------------------------------------------------------------ 6.1-6.6 authorizations
 @bp.route(AUTHS, methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListAuthorizations")
+@api.endpoint(bp, action="ListAuthorizations", returns=C.GitAuthorizations)
 def list_authorizations(ctx, project_id):
     return svc.list_auths(project_of(ctx.principal))
 
 
 @bp.route(AUTHS + "/{repo_type}/redirect", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowRedirectUrl")
+@api.endpoint(bp, action="ShowRedirectUrl", returns=C.GitRedirectUrl)
 def show_redirect_url(ctx, project_id, repo_type):
     return svc.redirect_url(project_of(ctx.principal), repo_type, _query(ctx, "tag", required=False, max_len=64))
 
 
 @bp.route(AUTHS + "/{repo_type}/oauth", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreateOAuth")
+@api.endpoint(bp, action="CreateOAuth", returns=C.GitAuthorizationCreated)
 def create_oauth(ctx, project_id, repo_type):
     project, actor = _who(ctx)
     out = svc.create_oauth(project, actor, repo_type, _query(ctx, "tag", required=False, max_len=64),
@@ -114,7 +115,7 @@ def create_oauth(ctx, project_id, repo_type):
 
 
 @bp.route(AUTHS + "/{repo_type}/personal", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreatePersonalAuth")
+@api.endpoint(bp, action="CreatePersonalAuth", returns=C.GitAuthorizationCreated)
 def create_personal_auth(ctx, project_id, repo_type):
     project, actor = _who(ctx)
     out = svc.create_personal(project, actor, repo_type, body_of(ctx, B.GitPersonalAuth))
@@ -123,7 +124,7 @@ def create_personal_auth(ctx, project_id, repo_type):
 
 
 @bp.route(AUTHS + "/{repo_type}/password", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreatePasswordAuth")
+@api.endpoint(bp, action="CreatePasswordAuth", returns=C.GitAuthorizationCreated)
 def create_password_auth(ctx, project_id, repo_type):
     project, actor = _who(ctx)
     out = svc.create_password(project, actor, repo_type, body_of(ctx, B.GitPasswordAuth))
@@ -141,14 +142,14 @@ def delete_authorize(ctx, project_id, name):
 
 # ------------------------------------------------------------------ 6.7-6.18 repositories
 @bp.route(REPOS + "/namespaces", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListNamespaces")
+@api.endpoint(bp, action="ListNamespaces", returns=C.GitNamespaces)
 def list_namespaces(ctx, project_id):
     prov, cred = _repo(ctx)
     return {"namespaces": prov.namespaces(cred)}
 
 
 @bp.route(REPOS + "/project-info", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowProjectDetail")
+@api.endpoint(bp, action="ShowProjectDetail", returns=C.GitProjectInfo)
 def show_project_detail(ctx, project_id):
     clone_url = _query(ctx, "clone_url", max_len=2048)
     if urlsplit(clone_url).scheme not in ("http", "https", "ssh") and not clone_url.startswith("git@"):
@@ -158,7 +159,7 @@ def show_project_detail(ctx, project_id):
 
 
 @bp.route(REPOS + "/{namespace}/projects", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListProjects")
+@api.endpoint(bp, action="ListProjects", returns=C.GitProjects)
 def list_projects(ctx, project_id, namespace):
     ns = _param(namespace, "namespace")
     prov, cred = _repo(ctx)
@@ -166,7 +167,7 @@ def list_projects(ctx, project_id, namespace):
 
 
 @bp.route(REPOS + "/{namespace}/projects", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreateProject")
+@api.endpoint(bp, action="CreateProject", returns=C.GitProject)
 def create_project(ctx, project_id, namespace):
     ns = _param(namespace, "namespace")
     name = svc.text(body_of(ctx, B.GitProjectCreate), "name", max_len=100)
@@ -177,7 +178,7 @@ def create_project(ctx, project_id, namespace):
 
 
 @bp.route(PROJ + "/branches", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListBranches")
+@api.endpoint(bp, action="ListBranches", returns=C.GitBranches)
 def list_branches(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     prov, cred = _repo(ctx)
@@ -185,7 +186,7 @@ def list_branches(ctx, project_id, namespace, project):
 
 
 @bp.route(PROJ + "/tags", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListTags")
+@api.endpoint(bp, action="ListTags", returns=C.GitTags)
 def list_tags(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     prov, cred = _repo(ctx)
@@ -193,7 +194,7 @@ def list_tags(ctx, project_id, namespace, project):
 
 
 @bp.route(PROJ + "/tags", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreateTag")
+@api.endpoint(bp, action="CreateTag", returns=C.GitTag)
 def create_tag(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     ref = _query(ctx, "ref")
@@ -218,7 +219,7 @@ def delete_tag(ctx, project_id, namespace, project, tag_name):
 
 
 @bp.route(PROJ + "/commits", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListCommits")
+@api.endpoint(bp, action="ListCommits", returns=C.GitCommits)
 def list_commits(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     ref = _query(ctx, "ref", required=False) or None
@@ -227,7 +228,7 @@ def list_commits(ctx, project_id, namespace, project):
 
 
 @bp.route(PROJ + "/hooks", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListHooks")
+@api.endpoint(bp, action="ListHooks", returns=C.GitHooks)
 def list_hooks(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     prov, cred = _repo(ctx)
@@ -235,7 +236,7 @@ def list_hooks(ctx, project_id, namespace, project):
 
 
 @bp.route(PROJ + "/hooks", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreateHook")
+@api.endpoint(bp, action="CreateHook", returns=C.GitHook)
 def create_hook(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     body = body_of(ctx, B.GitHookCreate)
@@ -263,7 +264,7 @@ def delete_hook(ctx, project_id, namespace, project, hook_id):
 
 # ------------------------------------------------------------------ 6.19-6.23 files
 @bp.route(FILES + "/trees", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListTrees")
+@api.endpoint(bp, action="ListTrees", returns=C.GitPaths)
 def list_trees(ctx, project_id, namespace, project):
     ns, proj = _param(namespace, "namespace"), _param(project, "project")
     ref = _query(ctx, "ref")
@@ -272,7 +273,7 @@ def list_trees(ctx, project_id, namespace, project):
 
 
 @bp.route(FILES + "/{path}", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowContent")
+@api.endpoint(bp, action="ShowContent", returns=C.GitFile)
 def show_content(ctx, project_id, namespace, project, path):
     ns, proj, file_path = _param(namespace, "namespace"), _param(project, "project"), _param(path, "path")
     ref = _query(ctx, "ref")
@@ -281,7 +282,7 @@ def show_content(ctx, project_id, namespace, project, path):
 
 
 @bp.route(FILES + "/{path}", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreateFile")
+@api.endpoint(bp, action="CreateFile", returns=C.GitFilePath)
 def create_file(ctx, project_id, namespace, project, path):
     ns, proj, file_path = _param(namespace, "namespace"), _param(project, "project"), _param(path, "path")
     ref = _query(ctx, "ref")
@@ -295,7 +296,7 @@ def create_file(ctx, project_id, namespace, project, path):
 
 
 @bp.route(FILES + "/{path}", methods=["PUT"], content_types=ANY_BODY)
-@api.endpoint(bp, action="UpdateFile")
+@api.endpoint(bp, action="UpdateFile", returns=C.GitFilePath)
 def update_file(ctx, project_id, namespace, project, path):
     ns, proj, file_path = _param(namespace, "namespace"), _param(project, "project"), _param(path, "path")
     ref = _query(ctx, "ref")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from chalice import Response
 
 from chalicelib.core.errors import BadRequest
+from chalicelib.surfaces.servicestage import answers_cse as C
 from chalicelib.surfaces.servicestage import bodies_cse as B
 from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_kie as kie
@@ -44,7 +45,7 @@ def multi(ctx, name: str) -> list[str]:
 
 
 @bp.route(KV, methods=["POST"], content_types=ANY_BODY)
-@kie_api.endpoint(bp, action="kie_create")
+@kie_api.endpoint(bp, action="kie_create", returns=C.KieItem)
 def create_kv(ctx, project_id):
     project = project_of(ctx.principal)
     body = body_of(ctx, B.KvCreate, code=KIE_INVALID)
@@ -53,7 +54,7 @@ def create_kv(ctx, project_id):
 
 
 @bp.route(KV + "/{kv_id}", methods=["PUT"], content_types=ANY_BODY)
-@kie_api.endpoint(bp, action="kie_update")
+@kie_api.endpoint(bp, action="kie_update", returns=C.KieItem)
 def update_kv(ctx, project_id, kv_id):
     project = project_of(ctx.principal)
     body = body_of(ctx, B.KvUpdate, code=KIE_INVALID)
@@ -63,14 +64,14 @@ def update_kv(ctx, project_id, kv_id):
 
 
 @bp.route(KV + "/{kv_id}", methods=["GET"], content_types=ANY_BODY)
-@kie_api.endpoint(bp, action="kie_get")
+@kie_api.endpoint(bp, action="kie_get", returns=C.KieItem)
 def get_kv(ctx, project_id, kv_id):
     project = project_of(ctx.principal)
     return envelope.ok(kie.view(kie.require(project, kv_id)), 200, _rev(project))
 
 
 @bp.route(KV, methods=["GET"], content_types=ANY_BODY)
-@kie_api.endpoint(bp, action="kie_list")
+@kie_api.endpoint(bp, action="kie_list", returns=C.KieItems)
 def list_kv(ctx, project_id):
     project = project_of(ctx.principal)
     q = ctx.query

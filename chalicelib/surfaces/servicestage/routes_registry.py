@@ -8,6 +8,7 @@ without a body is 200 with an empty body (upstream). Reads of instances carry ``
 from __future__ import annotations
 
 from chalicelib import audit
+from chalicelib.surfaces.servicestage import answers_cse as C
 from chalicelib.surfaces.servicestage import bodies_cse as B
 from chalicelib.surfaces.servicestage.bodies import body_of
 from chalicelib.surfaces.servicestage import envelope, service_registry as reg
@@ -32,7 +33,7 @@ def _revisioned(ctx, body: dict, rev: str):
 
 # ------------------------------------------------------------------------------------------- microservices
 @bp.route(MS, methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="CreateMicroService")
+@api.endpoint(bp, action="CreateMicroService", returns=C.ScServiceId)
 def create_microservice(ctx, project_id):
     sid = reg.create_service(project_of(ctx.principal), body_of(ctx, B.MicroServiceCreate, required=False))
     audit.record(SURFACE, "sc_create_microservice", principal=ctx.principal, resource=f"microservice/{sid}")
@@ -40,13 +41,13 @@ def create_microservice(ctx, project_id):
 
 
 @bp.route(MS, methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListMicroServices")
+@api.endpoint(bp, action="ListMicroServices", returns=C.ScMicroServices)
 def list_microservices(ctx, project_id):
     return {"services": reg.list_services(project_of(ctx.principal))}
 
 
 @bp.route(MS, methods=["DELETE"], content_types=ANY_BODY)
-@api.endpoint(bp, action="DeleteMicroServices")
+@api.endpoint(bp, action="DeleteMicroServices", returns=C.ScDeletedMany)
 def delete_microservices(ctx, project_id):
     out = reg.delete_services(project_of(ctx.principal), body_of(ctx, B.MicroServicesDelete, required=False),
                               ctx.query.get("force"))
@@ -58,7 +59,7 @@ def delete_microservices(ctx, project_id):
 
 
 @bp.route(MS + "/{service_id}", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowMicroService")
+@api.endpoint(bp, action="ShowMicroService", returns=C.ScMicroServiceAnswer)
 def show_microservice(ctx, project_id, service_id):
     return {"service": reg.service_view(reg.require_service(project_of(ctx.principal), service_id))}
 
@@ -82,7 +83,7 @@ def update_microservice_properties(ctx, project_id, service_id):
 
 
 @bp.route(BASE + "/existence", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowExistence")
+@api.endpoint(bp, action="ShowExistence", returns=C.ScExistence)
 def existence(ctx, project_id):
     body, headers = reg.existence(project_of(ctx.principal), ctx.query)
     return envelope.ok(body, 200, headers)
@@ -90,7 +91,7 @@ def existence(ctx, project_id):
 
 # ------------------------------------------------------------------------------------------- schemas
 @bp.route(MS + "/{service_id}/schemas/{schema_id}", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowSchema")
+@api.endpoint(bp, action="ShowSchema", returns=C.ScSchemaContent)
 def show_schema(ctx, project_id, service_id, schema_id):
     schema = reg.get_schema(project_of(ctx.principal), service_id, schema_id)
     return envelope.ok({"schema": schema.content}, 200, {"X-Schema-Summary": schema.summary})
@@ -106,28 +107,28 @@ def update_schema(ctx, project_id, service_id, schema_id):
 
 
 @bp.route(MS + "/{service_id}/schemas", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListSchemas")
+@api.endpoint(bp, action="ListSchemas", returns=C.ScSchemas)
 def list_schemas(ctx, project_id, service_id):
     return {"schemas": reg.list_schemas(project_of(ctx.principal), service_id, ctx.query.get("withSchema"))}
 
 
 # ------------------------------------------------------------------------------------------- instances
 @bp.route(MS + "/{service_id}/instances", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="RegisterInstance")
+@api.endpoint(bp, action="RegisterInstance", returns=C.ScInstanceId)
 def register_instance(ctx, project_id, service_id):
     return {"instanceId": reg.register_instance(project_of(ctx.principal), service_id,
                                                  body_of(ctx, B.InstanceRegister, required=False))}
 
 
 @bp.route(MS + "/{service_id}/instances", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListInstances")
+@api.endpoint(bp, action="ListInstances", returns=C.ScInstances)
 def list_instances(ctx, project_id, service_id):
     items, rev = reg.list_instances(project_of(ctx.principal), service_id, _consumer(ctx), ctx.query.get("tags"))
     return _revisioned(ctx, {"instances": items}, rev)
 
 
 @bp.route(MS + "/{service_id}/instances/{instance_id}", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ShowInstance")
+@api.endpoint(bp, action="ShowInstance", returns=C.ScInstanceAnswer)
 def show_instance(ctx, project_id, service_id, instance_id):
     item, rev = reg.get_instance(project_of(ctx.principal), service_id, instance_id, _consumer(ctx),
                                  ctx.query.get("tags"))
@@ -164,14 +165,14 @@ def send_heartbeat(ctx, project_id, service_id, instance_id):
 
 
 @bp.route(BASE + "/instances", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="FindInstances")
+@api.endpoint(bp, action="FindInstances", returns=C.ScInstances)
 def find_instances(ctx, project_id):
     items, rev = reg.find_instances(project_of(ctx.principal), ctx.query, _consumer(ctx))
     return _revisioned(ctx, {"instances": items}, rev)
 
 
 @bp.route(BASE + "/instances/action", methods=["POST"], content_types=ANY_BODY)
-@api.endpoint(bp, action="BatchFindInstances")
+@api.endpoint(bp, action="BatchFindInstances", returns=C.ScBatchFind)
 def batch_find_instances(ctx, project_id):
     return reg.batch_find(project_of(ctx.principal), ctx.query.get("type"),
                           body_of(ctx, B.BatchFind, required=False), _consumer(ctx))
@@ -180,7 +181,7 @@ def batch_find_instances(ctx, project_id):
 # ------------------------------------------------------------------------------------------- dependencies
 # (the path parameter is the consumer's ID; named like its siblings, as API Gateway requires)
 @bp.route(MS + "/{service_id}/providers", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListProviders")
+@api.endpoint(bp, action="ListProviders", returns=C.ScProviders)
 def list_providers(ctx, project_id, service_id):
     return {"providers": reg.providers(project_of(ctx.principal), service_id, ctx.query.get("noSelf"),
                                        ctx.query.get("sameDomain"))}

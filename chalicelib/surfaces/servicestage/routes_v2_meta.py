@@ -5,6 +5,7 @@ import functools
 import json
 from pathlib import Path
 
+from chalicelib.surfaces.servicestage import answers_cas as A
 from chalicelib.surfaces.servicestage.blueprints import ANY_BODY, appmgmt_v2 as bp, svcstg_api as api
 
 
@@ -14,12 +15,12 @@ def catalogue() -> dict:
 
 
 @bp.route("/v2/{project_id}/cas/metadata/runtimes", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListRuntimes")
+@api.endpoint(bp, action="ListRuntimes", returns=A.V2Runtimes)
 def list_runtimes(ctx, project_id):
     return {"runtimes": catalogue()["runtimes"]}
 
 
 @bp.route("/v2/{project_id}/cas/metadata/flavors", methods=["GET"], content_types=ANY_BODY)
-@api.endpoint(bp, action="ListFlavors")
+@api.endpoint(bp, action="ListFlavors", returns=A.V2Flavors)
 def list_flavors(ctx, project_id):
     return {"flavors": catalogue()["flavors"]}
