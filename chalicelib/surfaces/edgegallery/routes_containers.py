@@ -9,6 +9,7 @@ from chalicelib.surfaces.edgegallery import workflows_container as ops
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
 from chalicelib.surfaces.edgegallery.bodies_infra import ContainerImageIn
 from chalicelib.surfaces.edgegallery.common import body_of
+from chalicelib.surfaces.edgegallery import answers_infra as ai
 
 BASE = f"{V2}/containerimages"
 
@@ -19,7 +20,7 @@ def _empty() -> Response:
 
 
 @bp.route(f"{BASE}/action/get-all-images", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.ContainerImagePage)
 def list_container_images(ctx):
     raw = ctx.json(required=False)
     q = ctx.body(images.ImageQuery) if raw not in (None, {}) else images.ImageQuery()
@@ -33,13 +34,13 @@ def synchronize_container_images(ctx):
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.ContainerImage)
 def modify_container_image(ctx, imageId):
     return images.modify(ctx.principal, imageId, body_of(ctx, ContainerImageIn))
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.Done)
 def delete_container_image(ctx, imageId):
     images.delete(ctx.principal, imageId)
     return envelope.true()
@@ -77,12 +78,12 @@ def merge_container_image(ctx, imageId):
 
 # ---------------------------------------------------------------- group 23
 @bp.route(f"{V2}/applications/{{applicationId}}/containers/action/ssh", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ai.SshInfo)
 def container_ssh(ctx, applicationId):
     return ops.ssh_info(ctx.principal, applicationId)
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}/containers/action/launch", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.OperationStarted)
 def container_launch(ctx, applicationId):
     return ops.launch(ctx.principal, applicationId)

@@ -7,6 +7,7 @@ from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
 from chalicelib.surfaces.edgegallery.bodies_core import ApplicationDetailIn, ApplicationIn
 from chalicelib.surfaces.edgegallery.common import body_of, window
 from chalicelib.core.errors import BadRequest
+from chalicelib.surfaces.edgegallery import answers_core as ac
 
 
 @bp.route("/health", methods=["GET"])
@@ -16,7 +17,7 @@ def health(ctx):
 
 
 @bp.route(f"{V2}/applications", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ac.ApplicationPage)
 def list_applications(ctx):
     w = window(ctx.query.get("offset"), ctx.query.get("limit"))
     rows, total = apps.page(ctx.principal, ctx.query.get("name"), w)
@@ -24,39 +25,39 @@ def list_applications(ctx):
 
 
 @bp.route(f"{V2}/applications", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.Application)
 def create_application(ctx):
     return apps.view(apps.create(ctx.principal, body_of(ctx, ApplicationIn)))
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ac.Application)
 def get_application(ctx, applicationId):
     return apps.view(apps.visible(ctx.principal, applicationId))
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.Done)
 def update_application(ctx, applicationId):
     apps.update(ctx.principal, applicationId, body_of(ctx, ApplicationIn))
     return envelope.true()
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.Done)
 def delete_application(ctx, applicationId):
     apps.delete(ctx.principal, applicationId)
     return envelope.true()
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}/detail", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ac.ApplicationDetail)
 def get_application_detail(ctx, applicationId):
     return apps.detail(apps.visible(ctx.principal, applicationId))
 
 
 @bp.route(f"{V2}/applications/{{applicationId}}/detail", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.Done)
 def update_application_detail(ctx, applicationId):
     body = body_of(ctx, ApplicationDetailIn)
     inner = body.get("vmApp") or body.get("containerApp")
@@ -67,6 +68,6 @@ def update_application_detail(ctx, applicationId):
 
 
 @bp.route(f"{V2}/operations/{{operationId}}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ac.OperationStatus)
 def get_operation(ctx, operationId):
     return operations.read(ctx.principal, operationId)

@@ -7,13 +7,14 @@ from chalicelib.surfaces.edgegallery import service_files as files
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
 from chalicelib.surfaces.edgegallery.bodies_more import FileIdsIn
 from chalicelib.surfaces.edgegallery.common import items_of
+from chalicelib.surfaces.edgegallery import answers_core as ac
 
 BASE = f"{V2}/upload-files"
 FORM_LIMIT = 10 * files.MiB + 64 * 1024
 
 
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.UploadFile)
 def upload_file(ctx):
     q = ctx.query
     file_type = q.get("fileType") or q.get("flleType")  # §6.14: the document spells it flleType
@@ -25,13 +26,13 @@ def upload_file(ctx):
 
 
 @bp.route(f"{BASE}/{{fileId}}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ac.UploadFile)
 def get_file(ctx, fileId):
     return files.view(files.load(fileId))
 
 
 @bp.route(f"{BASE}/{{fileId}}", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.Done)
 def delete_file(ctx, fileId):
     files.delete(ctx.principal, fileId)
     return envelope.true()
@@ -63,7 +64,7 @@ def download_sample_code(ctx):
 
 
 @bp.route(f"{BASE}/action/get-sample-code-structure", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.SampleCodeNode)
 def sample_code_structure(ctx):
     return files.sample_tree(files.sample_files(ctx.principal, _file_ids(ctx)))
 

@@ -6,6 +6,7 @@ from chalicelib.surfaces.edgegallery import service_files as files
 from chalicelib.surfaces.edgegallery import service_plugins as plugins
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V1, bp, endpoint
 from chalicelib.surfaces.edgegallery.common import window
+from chalicelib.surfaces.edgegallery import answers_more as am
 
 BASE = f"{V1}/plugins"
 TEXT_FIELDS = ("pluginName", "codeLanguage", "pluginType", "version", "introduction", "userId", "userName")
@@ -26,14 +27,14 @@ def _form(ctx) -> tuple[dict, dict]:
 
 
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Plugin)
 def upload_plugin(ctx):
     fields, parts = _form(ctx)
     return plugins.view(plugins.create(ctx.principal, fields, parts))
 
 
 @bp.route(BASE, methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=am.PluginPage)
 def list_plugins(ctx):
     q = ctx.query
     w = window(q.get("offset"), q.get("limit"))
@@ -42,14 +43,14 @@ def list_plugins(ctx):
 
 
 @bp.route(f"{BASE}/{{pluginId}}", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Done)
 def delete_plugin(ctx, pluginId):
     plugins.delete(ctx.principal, pluginId)
     return envelope.true()
 
 
 @bp.route(f"{BASE}/{{pluginId}}", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Plugin)
 def update_plugin(ctx, pluginId):
     fields, parts = _form(ctx)
     return plugins.view(plugins.update(ctx.principal, pluginId, fields, parts))
@@ -84,6 +85,6 @@ def plugin_api_content(ctx, pluginId):
 
 
 @bp.route(f"{BASE}/{{pluginId}}/action/score", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Plugin)
 def score_plugin(ctx, pluginId):
     return plugins.view(plugins.score(ctx.principal, pluginId, ctx.query.get("score")))

@@ -7,6 +7,7 @@ from chalicelib.surfaces.edgegallery import service_files as files
 from chalicelib.surfaces.edgegallery import service_profiles as profiles
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
 from chalicelib.surfaces.edgegallery.common import window
+from chalicelib.surfaces.edgegallery import answers_core as ac, answers_more as am
 
 BASE = f"{V2}/profiles"
 FORM_LIMIT = profiles.ZIP_LIMIT + 256 * 1024
@@ -20,7 +21,7 @@ def _file(ctx, part_name: str):
 
 
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Profile)
 def create_profile(ctx):
     profiles.auth.require_admin(ctx.principal)
     part = _file(ctx, "file")
@@ -28,7 +29,7 @@ def create_profile(ctx):
 
 
 @bp.route(BASE, methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=am.ProfilePage)
 def list_profiles(ctx):
     q = ctx.query
     w = window(q.get("offset"), q.get("limit"))
@@ -37,13 +38,13 @@ def list_profiles(ctx):
 
 
 @bp.route(f"{BASE}/{{profileId}}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=am.Profile)
 def get_profile(ctx, profileId):
     return profiles.view(profiles.load(profileId))
 
 
 @bp.route(f"{BASE}/{{profileId}}", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Profile)
 def update_profile(ctx, profileId):
     profiles.auth.require_admin(ctx.principal)
     profiles.load(profileId)
@@ -52,7 +53,7 @@ def update_profile(ctx, profileId):
 
 
 @bp.route(f"{BASE}/{{profileId}}", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=am.Done)
 def delete_profile(ctx, profileId):
     profiles.delete(ctx.principal, profileId)
     return envelope.true()
@@ -66,7 +67,7 @@ def download_profile_file(ctx, profileId):
 
 
 @bp.route(f"{BASE}/{{profileId}}/create-application", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ac.Application)
 def create_application_from_profile(ctx, profileId):
     profiles.auth.require_writer(ctx.principal)
     profiles.load(profileId)
@@ -81,6 +82,6 @@ def get_user_data(ctx):
 
 
 @bp.route(f"{V2}/pkg-specs", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=am.PkgSpecs)
 def list_pkg_specs(ctx):
     return envelope.bare(profiles.pkg_specs())

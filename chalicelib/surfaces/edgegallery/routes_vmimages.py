@@ -8,6 +8,7 @@ from chalicelib.surfaces.edgegallery import service_vmimages as images
 from chalicelib.surfaces.edgegallery.blueprint import ANY_BODY, V2, bp, endpoint
 from chalicelib.surfaces.edgegallery.bodies_infra import UploadUrlIn, VmImageIn, VmImageQueryIn
 from chalicelib.surfaces.edgegallery.common import body_of
+from chalicelib.surfaces.edgegallery import answers_infra as ai
 
 BASE = f"{V2}/vmimages"
 
@@ -18,40 +19,40 @@ def _empty() -> Response:
 
 
 @bp.route(BASE, methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.Done)
 def create_vm_image(ctx):
     images.create(ctx.principal, body_of(ctx, VmImageIn))
     return envelope.true()
 
 
 @bp.route(f"{BASE}/action/get-list", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.VmImageList)
 def list_vm_images(ctx):
     return images.query(ctx.principal, body_of(ctx, VmImageQueryIn, required=False))  # absent: no filter
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ai.VmImage)
 def get_vm_image(ctx, imageId):
     return images.view(images.visible(ctx.principal, imageId))
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.Done)
 def update_vm_image(ctx, imageId):
     images.update(ctx.principal, imageId, body_of(ctx, VmImageIn))
     return envelope.true()
 
 
 @bp.route(f"{BASE}/{{imageId}}", methods=["DELETE"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.Done)
 def delete_vm_image(ctx, imageId):
     images.delete(ctx.principal, imageId)
     return envelope.true()
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/upload", methods=["GET"])
-@endpoint(bp)
+@endpoint(bp, returns=ai.ChunkNumbers)
 def check_vm_image_chunks(ctx, imageId):
     return envelope.bare(images.check_chunks(ctx.principal, imageId, ctx.query.get("identifier")))
 
@@ -79,7 +80,7 @@ def merge_vm_image(ctx, imageId):
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/upload-url", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.UploadUrl)
 def vm_image_upload_url(ctx, imageId):
     """Extension (not upstream): a presigned POST for uploading a multi-GB image file straight to S3."""
     body = body_of(ctx, UploadUrlIn)
@@ -93,20 +94,20 @@ def download_vm_image(ctx, imageId):
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/slim", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.OperationStarted)
 def slim_vm_image(ctx, imageId):
     return images.slim(ctx.principal, imageId)
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/publish", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.Done)
 def publish_vm_image(ctx, imageId):
     images.publish(ctx.principal, imageId)
     return envelope.true()
 
 
 @bp.route(f"{BASE}/{{imageId}}/action/reset", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp)
+@endpoint(bp, returns=ai.Done)
 def reset_vm_image(ctx, imageId):
     images.reset(ctx.principal, imageId)
     return envelope.true()
