@@ -281,6 +281,9 @@ def main(argv=None) -> int:
                     help="keep the data in this directory across restarts (default: nothing is kept)")
     ap.add_argument("--save-seconds", type=float, default=30.0,
                     help="with --data-dir: period of the background save (0 = only on shutdown)")
+    ap.add_argument("--check-contracts", default=None, metavar="FILE",
+                    help="check every JSON success against its endpoint's published model; drifts go to FILE "
+                         "(the e2e tests' stacks)")
     args = ap.parse_args(argv)
     moto_port = args.moto_port or free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
@@ -323,6 +326,14 @@ def main(argv=None) -> int:
     pathnorm.install()
     chalice_config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="local")
     app = chalice_config.chalice_app
+    if args.check_contracts:
+        from chalicelib.openapi import check
+        drift_lock = threading.Lock()
+
+        def drift(line: str) -> None:
+            with drift_lock, open(args.check_contracts, "a", encoding="utf-8") as f:
+                f.write(line.replace("\n", " | ") + "\n")
+        check.install(app, drift)
 
     stop = threading.Event()
     pollers = pump.start_pollers(app, stop)

@@ -5,6 +5,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -23,7 +24,9 @@ def local_stack(data_dir=None, args=(), output: list | None = None, stop_timeout
     ``data_dir`` starts it with ``--data-dir`` (kept across restarts); ``args`` are more command-line options;
     ``output`` (a list) collects the stack's output lines, up to its exit."""
     port, moto_port = _free_port(), _free_port()
-    extra = [*(["--data-dir", str(data_dir)] if data_dir is not None else []), *args]
+    drifts = Path(tempfile.mkdtemp(prefix="edgeplane-contract-")) / "drifts.txt"
+    extra = [*(["--data-dir", str(data_dir)] if data_dir is not None else []), "--check-contracts", str(drifts),
+             *args]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EDGEPLANE_", "MOTO"))}
     env.update(EDGEPLANE_ADMIN_PASSWORD=ADMIN_PASSWORD, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(moto_port),
@@ -48,6 +51,10 @@ def local_stack(data_dir=None, args=(), output: list | None = None, stop_timeout
         except subprocess.TimeoutExpired:
             proc.kill()
         reader.join(timeout=5)
+    # every answer the stack gave was checked against its published model (chalicelib.openapi.check)
+    found = drifts.read_text(encoding="utf-8").splitlines() if drifts.exists() else []
+    if found:
+        pytest.fail("answers outside the published contract:\n" + "\n".join(found[:20]))
 
 
 @pytest.fixture(scope="session")
