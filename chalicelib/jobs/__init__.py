@@ -117,6 +117,13 @@ def require(job_id: str, tenant_id: str | None = None) -> Job:
 ANSWERS_KEPT = 30
 
 
+def with_answer(state: dict | None, key: str, output: dict) -> dict:
+    """``state`` with ``output`` recorded as the answer of task ``key`` (the last 30 answers are kept)."""
+    answered = dict((state or {}).get("answered") or {})
+    answered[key] = output
+    return dict(state or {}, answered=dict(list(answered.items())[-ANSWERS_KEPT:]))
+
+
 def mark(job: Job, status: str | None = None, *, stage: str | None = None, progress: int | None = None,
          error: str | None = None, message: str | None = None, state: dict | None = None,
          answer: tuple[str, dict] | None = None) -> Job:
@@ -127,11 +134,7 @@ def mark(job: Job, status: str | None = None, *, stage: str | None = None, progr
     for attempt in range(3):
         if state or answer:
             merged = dict(job.state or {}, **(state or {}))
-            if answer:
-                answered = dict(merged.get("answered") or {})
-                answered[answer[0]] = answer[1]
-                merged["answered"] = dict(list(answered.items())[-ANSWERS_KEPT:])
-            job.state = merged
+            job.state = with_answer(merged, *answer) if answer else merged
         if status:
             job.status = status
         if stage:

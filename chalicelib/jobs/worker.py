@@ -97,9 +97,7 @@ def _remember(job, key: str, output: dict) -> None:
     redelivered copy of the step message then changes nothing (no second history entry, no second poll round)."""
     for attempt in range(3):
         job.refresh()
-        answered = dict((job.state or {}).get("answered") or {})
-        answered[key] = output
-        job.state = dict(job.state or {}, answered=dict(list(answered.items())[-jobs.ANSWERS_KEPT:]))
+        job.state = jobs.with_answer(job.state, key, output)
         try:
             store.save(job)
             return

@@ -47,3 +47,16 @@ def consumes(*media: str):
         return fn
 
     return mark
+
+
+_named: dict = {}
+
+
+def named(model, name: str, doc: str, module: str):
+    """``model`` (a parametrized generic such as ``Page[Row]``) as a subclass named ``name``, built once: the
+    published component reads ``RowPage`` instead of pydantic's ``Page_Row_``."""
+    key = (model, name)
+    if key not in _named:
+        from pydantic import create_model
+        _named[key] = create_model(name, __base__=model, __module__=module, __doc__=doc)
+    return _named[key]

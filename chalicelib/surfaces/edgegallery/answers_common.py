@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Generic, List, TypeVar
 
-from pydantic import BaseModel, Field, RootModel, create_model
+from pydantic import BaseModel, Field, RootModel
+
+from chalicelib.openapi.declare import named
 
 T = TypeVar("T")
 
@@ -21,25 +23,16 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="the number of rows matching the query")
 
 
-_pages: dict = {}
-_lists: dict = {}
-
-
 def page(item: type[BaseModel]) -> type[BaseModel]:
     """The page of ``item`` rows, named ``<Item>Page`` (``Page[X]`` would be published as ``Page_X_``)."""
-    if item not in _pages:
-        _pages[item] = create_model(f"{item.__name__}Page", __base__=Page[item], __module__=__name__,
-                                    __doc__=f"One page of {item.__name__} rows: results, limit, offset, total.")
-    return _pages[item]
+    return named(Page[item], f"{item.__name__}Page",
+                 f"One page of {item.__name__} rows: results, limit, offset, total.", __name__)
 
 
 def listing(item) -> type[BaseModel]:
     """A bare JSON array of ``item`` rows, named ``<Item>List``."""
-    if item not in _lists:
-        name = getattr(item, "__name__", str(item))
-        _lists[item] = create_model(f"{name}List", __base__=RootModel[List[item]], __module__=__name__,
-                                    __doc__=f"A JSON array of {name}.")
-    return _lists[item]
+    name = getattr(item, "__name__", str(item))
+    return named(RootModel[List[item]], f"{name}List", f"A JSON array of {name}.", __name__)
 
 
 class Done(RootModel[bool]):

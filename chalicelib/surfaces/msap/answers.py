@@ -10,7 +10,9 @@ envelope's ``allOf`` and catalogue entries with extra attributes stay valid).
 """
 from typing import Dict, Generic, List, Literal, Optional, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field
+
+from chalicelib.openapi.declare import named
 
 T = TypeVar("T")
 
@@ -62,26 +64,17 @@ def _label(t) -> str:
     return getattr(t, "__name__", str(t))
 
 
-_answers: dict = {}
-_pages: dict = {}
-
-
 def answer(data_type) -> type[BaseModel]:
-    """The whole-body model of an MSAP success whose ``data`` is ``data_type``, built once per data type and named
-    ``<Label>Answer`` (a plain ``MsData[X]`` would be published as ``MsData_list_Env__``)."""
-    if data_type not in _answers:
-        label = _label(data_type)
-        _answers[data_type] = create_model(f"{label}Answer", __base__=MsData[data_type], __module__=__name__,
-                                           __doc__=f"An MSAP success whose ``data`` is {label}.")
-    return _answers[data_type]
+    """The whole-body model of an MSAP success whose ``data`` is ``data_type``, named ``<Label>Answer`` (a plain
+    ``MsData[X]`` would be published as ``MsData_list_Env__``)."""
+    label = _label(data_type)
+    return named(MsData[data_type], f"{label}Answer", f"An MSAP success whose ``data`` is {label}.", __name__)
 
 
 def page(item: type[BaseModel]) -> type[BaseModel]:
-    """The PageHelper page of ``item`` rows, named ``<Item>Page`` (built once per row model)."""
-    if item not in _pages:
-        _pages[item] = create_model(f"{item.__name__}Page", __base__=Page[item], __module__=__name__,
-                                    __doc__=f"One page of {item.__name__} rows (MyBatis PageHelper PageInfo).")
-    return _pages[item]
+    """The PageHelper page of ``item`` rows, named ``<Item>Page``."""
+    return named(Page[item], f"{item.__name__}Page",
+                 f"One page of {item.__name__} rows (MyBatis PageHelper PageInfo).", __name__)
 
 
 # ---------------------------------------------------------------- shared rows
