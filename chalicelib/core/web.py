@@ -142,11 +142,12 @@ class Doc(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
-def validate(model: Type[BaseModel], data):
+def validate(model: Type[BaseModel], data, *, error: Type[DomainError] = Invalid, code=None):
+    """``data`` as ``model``; a refusal is ``error`` (with the platform's ``code``) naming the wrong field."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise Invalid(pydantic_message(exc)) from None
+        raise error(pydantic_message(exc), code=code) from None
 
 
 class Surface:
